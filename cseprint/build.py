@@ -1,0 +1,193 @@
+"""Run the stages for a selection of layouts, and write the results atomically.
+
+Nothing reaches the output folder until every document has been composed,
+preflighted, written to a staging folder and verified. Only then are the files
+moved into place (``os.replace``) and the manifest written last, so a failed
+build leaves the previous output exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .compose import OFFICE, PRINT_SHOP, compose
+from .document import Document
+from .errors import InputError, PreflightError, Problem, VerifyError
+from .fonts import FontBook
+from .models import Content, Layout, Styles
+from .preflight import check_document, unverified_contacts
+from .validate import load_content, load_layouts
+
+FINISHES = {"office": (OFFICE,), "print-shop": (PRINT_SHOP,), "both": (OFFICE, PRINT_SHOP)}
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class Options:
+    content: Path
+    layouts: Path
+    fonts: Path
+    out: Path
+    names: list[str] | None = None
+    locale: str = "en-GB"
+    finish: str = "both"
+    rgb: bool = False
+    allow_unverified: bool = False
+    previews: bool = False
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+@dataclass
+class Output:
+    path: str  # relative to the output folder
+    doc: Document
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass
+class Plan:
+    content: Content
+    styles: Styles
+    layouts: dict[str, Layout]
+    docs: list[tuple[str, Document]]
+    warnings: list[Problem]
+
+
+def output_path(doc: Document) -> str:
+    name = doc.layout + ("-sheet" if doc.variant == "sheet" else "")
+    parts = [doc.school] if doc.school else []
+    if doc.locale != "en-GB":
+        parts.append(doc.locale)
+    if doc.finish == "print-shop":
+        parts.append("print-shop")
+    return "/".join([*parts, f"{name}.pdf"])
+
+
+def load(opts: Options) -> tuple[Content, Styles, dict[str, Layout]]:
+    """Read and validate content and layouts; collect the problems of both."""
+    problems: list[Problem] = []
+    content = None
+    try:
+        content = load_content(opts.content)
+    except InputError as exc:
+        problems.extend(exc.problems)
+    try:
+        styles, layouts = load_layouts(opts.layouts, opts.fonts, content, opts.names)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        raise InputError(problems) from None
+    if problems or content is None:
+        raise InputError(problems)
+    if opts.locale not in content.locales:
+        raise InputError([Problem(None, "--locale", f"no content for locale '{opts.locale}'; have: "
+                                  f"{', '.join(sorted(content.locales))}")])
+    return content, styles, layouts
+
+
+def plan(opts: Options) -> Plan:
+    """Load, compose and preflight everything; raise with every problem found."""
+    content, styles, layouts = load(opts)
+    fonts = FontBook(styles, opts.fonts)
+    docs: list[tuple[str, Document]] = []
+    problems: list[Problem] = []
+    for finish in FINISHES[opts.finish]:
+        for name in sorted(layouts):
+            for doc in compose(layouts[name], styles, content, fonts, opts.locale, finish):
+                docs.append((output_path(doc), doc))
+                if finish is FINISHES[opts.finish][0]:
+                    problems.extend(check_document(doc, content, opts.today, opts.allow_unverified))
+    unique = list(dict.fromkeys(problems))
+    if unique:
+        raise PreflightError(unique)
+    return Plan(content, styles, layouts, docs, [])
+
+
+def render_all(p: Plan, opts: Options, progress: Callable[[str], None] | None = None) -> list[Output]:
+    from .verify import verify
+    from .write_pdf import render
+
+    outputs: list[Output] = []
+    failures: list[str] = []
+    for path, doc in p.docs:
+        if progress:
+            progress(path)
+        data = render(doc, rgb=opts.rgb, creator=f"cseprint {__version__}")
+        failures.extend(verify(doc, data))
+        outputs.append(Output(path, doc, data))
+    if failures:
+        raise VerifyError(failures)
+    return outputs
+
+
+def manifest(p: Plan, outputs: list[Output], opts: Options) -> dict:
+    unverified = sorted({c for o in outputs for c in unverified_contacts(o.doc, p.content, opts.today)})
+    files = []
+    for o in sorted(outputs, key=lambda o: o.path):
+        d = o.doc
+        files.append({
+            "path": o.path, "layout": d.layout, "locale": d.locale, "school": d.school,
+            "pages": len(d.pages), "sha256": o.sha256, "variant": d.variant, "finish": d.finish,
+            "colour": "rgb" if opts.rgb else "cmyk",
+            "trim_mm": [round(d.pages[0].trim.w * 25.4 / 72, 2), round(d.pages[0].trim.h * 25.4 / 72, 2)],
+            "contacts": sorted(d.contacts),
+            "unverified_contacts": unverified_contacts(d, p.content, opts.today),
+        })
+    return {
+        "generator": {"name": "cseprint", "version": __version__},
+        "content": {"version": p.content.edition.version, "date": p.content.edition.date.isoformat()},
+        "locale": opts.locale,
+        "unverified_contacts": unverified,
+        "files": files,
+    }
+
+
+def write_atomically(out: Path, outputs: list[Output], man: dict) -> None:
+    """Stage every file beside the output, then move them in and write the manifest last.
+
+    Files listed in the previous manifest that this build did not make are
+    removed, so the folder always matches its manifest.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".cseprint-", dir=out))
+    try:
+        for o in outputs:
+            target = stage / o.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(o.data)
+        old = previous_files(out)
+        for o in outputs:
+            dest = out / o.path
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(stage / o.path, dest)
+        new = {o.path for o in outputs}
+        for stale in sorted(old - new):
+            p = out / stale
+            if p.is_file() and p.resolve().is_relative_to(out.resolve()):
+                p.unlink()
+        tmp = stage / MANIFEST
+        tmp.write_text(json.dumps(man, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+        os.replace(tmp, out / MANIFEST)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def previous_files(out: Path) -> set[str]:
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        return {f["path"] for f in data.get("files", []) if isinstance(f, dict) and isinstance(f.get("path"), str)
+                and ".." not in Path(f["path"]).parts and not Path(f["path"]).is_absolute()}
+    except (OSError, ValueError, AttributeError):
+        return set()

@@ -1,0 +1,186 @@
+"""The command line: the only module that prints or exits.
+
+Exit status: 0 success, 1 a problem with the inputs (each printed as
+``file:line:column: key: message``), 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import CsePrintError, InputError, VerifyError
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+DESCRIPTION = """\
+Make print-ready child sexual exploitation (CSE) awareness materials: posters,
+wallet cards and a staff leaflet, from the content in content/ and the
+layouts in layouts/. Every phone number and web address comes from
+content/contacts.yaml, and every build checks itself before it writes.
+"""
+
+EPILOG = """\
+examples:
+  python generate.py                      build everything into output/
+  python generate.py build --layout poster-a4 --finish office
+                                          just the A4 poster, for an office printer
+  python generate.py check                check content and layouts, write nothing
+  python generate.py list                 show layouts and contacts with their review dates
+
+finishes:
+  office      the page is the paper size (A4, A3, 85.6 x 54 mm card); no bleed,
+              no marks: print on a school printer at 100%% ("actual size").
+  print-shop  3 mm bleed and crop marks outside the trim, TrimBox/BleedBox set,
+              CMYK colour: send these to a printer.
+
+exit status: 0 success, 1 a problem with the content or layouts (each reported as
+file:line:column: key: message), 2 a mistake in the command itself.
+"""
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--content", type=Path, default=PROJECT / "content", metavar="DIR",
+                   help="content folder (default: content/)")
+    p.add_argument("--layouts", type=Path, default=PROJECT / "layouts", metavar="DIR",
+                   help="layouts folder (default: layouts/)")
+    p.add_argument("--fonts", type=Path, default=PROJECT / "fonts", metavar="DIR",
+                   help="fonts folder (default: fonts/)")
+    p.add_argument("--layout", action="append", metavar="NAME", dest="names",
+                   help="build only this layout (repeat for several); see 'list'")
+    p.add_argument("--locale", default="en-GB", metavar="CODE", help="language of the content (default: en-GB)")
+    p.add_argument("--finish", choices=("office", "print-shop", "both"), default="both",
+                   help="office printer, print shop, or both (default: both)")
+    p.add_argument("--allow-unverified", action="store_true",
+                   help="print contacts that are unconfirmed or past their review date (named in the summary "
+                        "and the manifest)")
+    p.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today(), metavar="YYYY-MM-DD",
+                   help=argparse.SUPPRESS)
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="generate.py", description=DESCRIPTION, epilog=EPILOG,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--version", action="version", version=f"cseprint {__version__}")
+    sub = ap.add_subparsers(dest="command", metavar="COMMAND")
+    b = sub.add_parser("build", help="check, then write PDFs and OUT/manifest.json (the default)",
+                       description="Check everything, then write the PDFs and OUT/manifest.json. Nothing is "
+                                   "written unless every check passes.",
+                       formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG)
+    _common(b)
+    b.add_argument("--out", type=Path, default=PROJECT / "output", metavar="DIR",
+                   help="output folder (default: output/)")
+    b.add_argument("--rgb", action="store_true", help="write RGB colour for screens instead of CMYK for print")
+    c = sub.add_parser("check", help="run every check, write nothing",
+                       description="Validate content and layouts and preflight every page; write nothing.")
+    _common(c)
+    ls = sub.add_parser("list", help="show the layouts and the contacts with their last-verified dates")
+    ls.add_argument("--content", type=Path, default=PROJECT / "content", metavar="DIR")
+    ls.add_argument("--layouts", type=Path, default=PROJECT / "layouts", metavar="DIR")
+    ls.add_argument("--fonts", type=Path, default=PROJECT / "fonts", metavar="DIR")
+    ls.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today(), help=argparse.SUPPRESS)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
+        argv.insert(0, "build")
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "list":
+            return cmd_list(args)
+        return cmd_build(args, write=args.command == "build")
+    except InputError as exc:
+        for p in exc.problems:
+            print(("warning: " if p.warning else "") + str(p), file=sys.stderr)
+        n = len([p for p in exc.problems if not p.warning])
+        print(f"\n{n} problem{'s' if n != 1 else ''} found; nothing was written.", file=sys.stderr)
+        return 1
+    except VerifyError as exc:
+        for p in exc.problems:
+            print(f"verification failed: {p}", file=sys.stderr)
+        print("\nA written file did not read back as composed; nothing was written to the output folder. "
+              "This is a bug: please report it with the lines above.", file=sys.stderr)
+        return 1
+    except CsePrintError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written.", file=sys.stderr)
+        return 130
+
+
+def _options(args: argparse.Namespace):
+    from .build import Options
+
+    return Options(content=args.content, layouts=args.layouts, fonts=args.fonts,
+                   out=getattr(args, "out", PROJECT / "output"), names=args.names, locale=args.locale,
+                   finish=args.finish, rgb=getattr(args, "rgb", False), allow_unverified=args.allow_unverified,
+                   today=args.today)
+
+
+def cmd_build(args: argparse.Namespace, write: bool) -> int:
+    from .build import manifest, plan, render_all, write_atomically
+
+    opts = _options(args)
+    p = plan(opts)
+    if not write:
+        pages = sum(len(d.pages) for _, d in p.docs)
+        print(f"ok: {len(p.layouts)} layouts, {len(p.docs)} documents, {pages} pages checked; nothing written.")
+        return 0
+    total = len(p.docs)
+    done = [0]
+
+    def progress(path: str) -> None:
+        done[0] += 1
+        if sys.stderr.isatty():
+            bar = "#" * (30 * done[0] // total)
+            print(f"\r[{bar:<30}] {done[0]}/{total} {path:<40}", end="", file=sys.stderr, flush=True)
+
+    outputs = render_all(p, opts, progress)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    man = manifest(p, outputs, opts)
+    write_atomically(opts.out, outputs, man)
+    out_name = _rel(opts.out)
+    for o in sorted(outputs, key=lambda o: o.path):
+        print(f"wrote {out_name}/{o.path}  ({len(o.doc.pages)} page{'s' if len(o.doc.pages) != 1 else ''}, "
+              f"{o.doc.layout}, {o.doc.finish})")
+    print(f"wrote {out_name}/manifest.json: {len(outputs)} files, content edition "
+          f"{p.content.edition.version} ({p.content.edition.date})")
+    if man["unverified_contacts"]:
+        print("WARNING: printed contacts that are unconfirmed or past review: " + ", ".join(man["unverified_contacts"]))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from .validate import load_content, load_layouts
+
+    content = load_content(args.content)
+    styles, layouts = load_layouts(args.layouts, args.fonts, content)
+    print("Layouts:")
+    for name, lay in sorted(layouts.items()):
+        sheet = f", imposed on {lay.imposition.sheet}" if lay.imposition else ""
+        print(f"  {name:<16} {lay.kind:<8} {lay.trim_w:g} x {lay.trim_h:g} mm, {len(lay.pages)} "
+              f"page{'s' if len(lay.pages) != 1 else ''}{sheet}")
+    print("\nContacts (from content/contacts.yaml):")
+    print(f"  {'id':<27} {'number / address':<44} {'status':<12} {'verified':<11} review by")
+    for cid, c in sorted(content.contacts.items()):
+        what = c.phone or c.web or c.email or "-"
+        days = (c.review_by - args.today).days
+        due = f"{c.review_by} ({days} days)" if days >= 0 else f"{c.review_by} (OVERDUE by {-days} days)"
+        print(f"  {cid:<27} {what:<44} {c.status:<12} {c.verified_on!s:<11} {due}")
+    print(f"\nLocales: {', '.join(sorted(content.locales))}; content edition {content.edition.version} "
+          f"({content.edition.date})")
+    return 0
+
+
+def _rel(p: Path) -> str:
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)

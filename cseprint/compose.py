@@ -1,0 +1,626 @@
+"""Stage 3: lay content into a layout's boxes, producing a Document (pure).
+
+No files are written and reportlab is not imported: text is broken into lines
+with the fonts' own metrics (fonts.FontBook), QR matrices come from ``qrcode``'s
+pure matrix builder, and everything is placed in points. Whatever does not fit
+is *recorded* (BoxReport), never shrunk, clipped or pushed to another page:
+preflight then refuses it with the box's name.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+import qrcode
+import qrcode.constants
+
+from . import textmarkup
+from .document import BoxReport, Document, Fill, Mark, Page, QRCode, Rect, Run, TextLine, mm
+from .errors import Location
+from .fonts import Face, FontBook
+from .models import Box, Content, Item, Layout, Styles, Text, TextStyle
+from .textmarkup import Span
+from .validate import PAPER_MM, resolve
+
+CROP_OFFSET_MM = 2.0  # gap between the bleed edge and a crop mark
+CROP_LENGTH_MM = 5.0
+QUIET_MODULES = 4
+BULLET = "\u2022"
+
+
+@dataclass(frozen=True)
+class Finish:
+    """How the file will be printed: office (trim = paper) or print shop (bleed, marks)."""
+
+    name: str
+    bleed: bool
+    crop_marks: bool
+
+
+OFFICE = Finish("office", bleed=False, crop_marks=False)
+PRINT_SHOP = Finish("print-shop", bleed=True, crop_marks=True)
+
+
+# --- line breaking -------------------------------------------------------------------------------
+
+@dataclass
+class Piece:
+    text: str
+    style: TextStyle
+    bold: bool
+    italic: bool
+    url: bool = False
+
+
+@dataclass
+class Word:
+    pieces: list[Piece]
+    breakable_url: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(p.text for p in self.pieces)
+
+
+@dataclass
+class SetLine:
+    """A line before placement: runs at x offsets from the line's start."""
+
+    runs: list[Run]
+    width: float
+    size: float  # largest font size on the line
+    leading: float
+    role: str
+
+
+@dataclass
+class Block:
+    lines: list[SetLine] = field(default_factory=list)
+    too_wide: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def height(self) -> float:
+        return sum(line.size * line.leading for line in self.lines)
+
+
+class Typesetter:
+    """Breaks spans into lines for one layout (its type scale and palette)."""
+
+    def __init__(self, fonts: FontBook, layout: Layout, styles: Styles):
+        self.fonts, self.layout, self.styles = fonts, layout, styles
+        self.used: dict[str, str] = {}
+
+    def size(self, style: TextStyle) -> float:
+        return self.layout.type_scale[style.size]
+
+    def _measure(self, text: str, style: TextStyle, bold: bool, italic: bool) -> float:
+        size = self.size(style)
+        return sum(face.width(t, size) for face, t, _ in self.fonts.split(text, style.family, bold, italic))
+
+    def words(self, spans: list[Span], style: TextStyle) -> list[Word | None]:
+        """Words separated by breakable spaces; None marks a forced line break."""
+        out: list[Word | None] = []
+        cur: list[Piece] = []
+        url = False
+
+        def flush() -> None:
+            nonlocal cur, url
+            if cur:
+                out.append(Word(cur, url))
+            cur, url = [], False
+
+        for sp in spans:
+            bold, italic = sp.bold or style.bold, sp.italic or style.italic
+            if sp.nobreak:
+                cur.append(Piece(sp.text.replace("\u00ad", ""), style, bold, italic, sp.url))
+                url = url or sp.url
+                continue
+            for part in re.split(r"(\n|[ \t]+)", sp.text.replace("\u00ad", "")):
+                if part == "\n":
+                    flush()
+                    out.append(None)
+                elif part.strip() == "" and part:
+                    flush()
+                elif part:
+                    cur.append(Piece(part, style, bold, italic))
+        flush()
+        return out
+
+    def set(self, spans: list[Span], style: TextStyle, width: float, indent: float = 0.0) -> Block:
+        """Greedy line filling. Overlong words are recorded, URLs may break after '/'."""
+        block = Block()
+        self.size(style)
+        space = self._measure(" ", style, style.bold, style.italic)
+        line: list[Word] = []
+        line_w = 0.0
+        avail = width - indent
+
+        def emit() -> None:
+            nonlocal line, line_w
+            block.lines.append(self._line(line, style, indent if block.lines or True else 0.0))
+            line, line_w = [], 0.0
+
+        for word in self.words(spans, style):
+            if word is None:
+                emit()
+                continue
+            ww = self._word_width(word)
+            if line and line_w + space + ww <= avail + 1e-6:
+                line.append(word)
+                line_w += space + ww
+                continue
+            if line:
+                emit()
+            if ww > avail + 1e-6:
+                parts = self._split_long(word, avail)
+                if parts is None:
+                    block.too_wide.append(word.text)
+                    parts = [word]
+                for part in parts[:-1]:
+                    line = [part]
+                    emit()
+                word = parts[-1]
+                ww = self._word_width(word)
+            line, line_w = [word], ww
+        if line or not block.lines:
+            if line:
+                emit()
+        for ln in block.lines:
+            block.missing.extend(r.text for r in ln.runs if r.missing)
+        return block
+
+    def _word_width(self, word: Word) -> float:
+        return sum(self._measure(p.text, p.style, p.bold, p.italic) for p in word.pieces)
+
+    def _split_long(self, word: Word, avail: float) -> list[Word] | None:
+        """Break a web address after a '/' so each part fits; None if impossible."""
+        if not word.breakable_url or len(word.pieces) != 1:
+            return None
+        p = word.pieces[0]
+        chunks = re.findall(r"[^/]*/+|[^/]+$", p.text)
+        parts: list[Word] = []
+        cur = ""
+        for ch in chunks:
+            trial = cur + ch
+            if cur and self._measure(trial, p.style, p.bold, p.italic) > avail:
+                parts.append(Word([Piece(cur, p.style, p.bold, p.italic, True)], True))
+                cur = ch
+            else:
+                cur = trial
+        parts.append(Word([Piece(cur, p.style, p.bold, p.italic, True)], True))
+        if any(self._word_width(w) > avail + 1e-6 for w in parts):
+            return None
+        return parts
+
+    def _line(self, words: list[Word], style: TextStyle, indent: float) -> SetLine:
+        runs: list[Run] = []
+        x = indent
+        size_max = self.size(style)
+        for wi, word in enumerate(words):
+            pieces = list(word.pieces)
+            if wi > 0:
+                pieces.insert(0, Piece(" ", pieces[0].style, pieces[0].bold, pieces[0].italic))
+            for p in pieces:
+                size = self.size(p.style)
+                size_max = max(size_max, size)
+                colour = p.style.colour
+                for face, text, missing in self.fonts.split(p.text, p.style.family, p.bold, p.italic):
+                    self.used[face.name] = face.path
+                    w = face.width(text, size)
+                    last = runs[-1] if runs else None
+                    if last and last.font == face.name and last.size == size and last.colour == colour \
+                            and last.missing == missing:
+                        runs[-1] = Run(last.x, last.text + text, face.name, size, colour, missing)
+                    else:
+                        runs.append(Run(x, text, face.name, size, colour, missing))
+                    x += w
+        return SetLine(runs, x, size_max, style.leading, style.role)
+
+    def ascent(self, style: TextStyle) -> float:
+        return self.fonts.chain(style.family, style.bold, style.italic)[0].ascent
+
+
+# --- QR ------------------------------------------------------------------------------------------
+
+LEVELS = {"L": qrcode.constants.ERROR_CORRECT_L, "M": qrcode.constants.ERROR_CORRECT_M,
+          "Q": qrcode.constants.ERROR_CORRECT_Q, "H": qrcode.constants.ERROR_CORRECT_H}
+
+
+@functools.lru_cache(maxsize=256)
+def qr_matrix(payload: str, level: str) -> tuple[tuple[bool, ...], ...]:
+    """The symbol's modules without border (cached: about 6 ms each to build)."""
+    qr = qrcode.QRCode(error_correction=LEVELS[level], border=0, box_size=1)
+    qr.add_data(payload.encode("utf-8"))
+    qr.make(fit=True)
+    return tuple(tuple(bool(v) for v in row) for row in qr.get_matrix())
+
+
+# --- composition ---------------------------------------------------------------------------------
+
+class Composer:
+    """Composes one layout for one locale and finish."""
+
+    def __init__(self, layout: Layout, styles: Styles, content: Content, fonts: FontBook, locale: str,
+                 finish: Finish, school: str | None = None):
+        self.layout, self.styles, self.content, self.locale = layout, styles, content, locale
+        self.finish, self.school = finish, school
+        self.ns = content.locales[locale]
+        self.ts = Typesetter(fonts, layout, styles)
+        self.contacts: set[str] = set()
+
+    # content access
+    def text(self, key: str) -> Text:
+        node, why = resolve(self.ns, key)
+        assert isinstance(node, Text), why  # validated before compose
+        return node
+
+    def spans(self, t: Text, **kw: bool) -> list[Span]:
+        spans = textmarkup.parse(t.value, self.content.contacts, self.content.edition, **kw)
+        self.contacts.update(s.contact for s in spans if s.contact)
+        return spans
+
+    def plain(self, key: str) -> str:
+        return "".join(s.text for s in self.spans(self.text(key)) if s is not textmarkup.LINE_BREAK)
+
+    def style(self, name: str) -> TextStyle:
+        return self.styles.styles[name]
+
+    def build(self) -> list[Document]:
+        lay = self.layout
+        bleed = lay.bleed if self.finish.bleed else 0.0
+        margin = bleed + (CROP_OFFSET_MM + CROP_LENGTH_MM if self.finish.crop_marks else 0.0)
+        pages = [self.page(p, margin, bleed) for p in lay.pages]
+        docs = [self.document(pages, "single")]
+        if lay.imposition:
+            docs.append(self.document(impose(lay, self.compose_for_sheet(), self.finish), "sheet"))
+        return docs
+
+    def compose_for_sheet(self) -> list[Page]:
+        """The pages again, each with its own bleed (print shop) or none (butt-cut)."""
+        bleed = self.layout.bleed if self.finish.bleed else 0.0
+        return [self.page(p, bleed, bleed, marks=False) for p in self.layout.pages]
+
+    def document(self, pages: list[Page], variant: str) -> Document:
+        palette = {n: (c.c, c.m, c.y, c.k) for n, c in self.styles.palette.items()}
+        return Document(
+            layout=self.layout.name, variant=variant, finish=self.finish.name, locale=self.locale,
+            title=self.plain(self.layout.title), subject=self.plain(self.layout.subject),
+            author=self.content.edition.author, pages=pages, palette=palette, fonts=dict(sorted(self.ts.used.items())),
+            contacts=set(self.contacts), min_body_pt=self.layout.min_body_pt, kind=self.layout.kind,
+            file=self.layout.file, school=self.school)
+
+    def page(self, pdef, margin: float, bleed: float, marks: bool = True) -> Page:
+        lay = self.layout
+        tw, th = mm(lay.trim_w), mm(lay.trim_h)
+        ox = oy = mm(margin)
+        trim = Rect(ox, oy, tw, th)
+        b = mm(bleed)
+        page = Page(pdef.name, tw + 2 * ox, th + 2 * oy, trim,
+                    Rect(ox - b, oy - b, tw + 2 * b, th + 2 * b),
+                    Rect(ox + mm(lay.safe), oy + mm(lay.safe), tw - 2 * mm(lay.safe), th - 2 * mm(lay.safe)))
+        if pdef.background:
+            page.fills.append(Fill(page.bleed, pdef.background, "page"))
+        for box in pdef.boxes:
+            self.box(page, box, b)
+        if self.finish.crop_marks and marks:
+            page.marks.extend(crop_marks([trim.x, trim.x1], [trim.y, trim.y1], trim, b))
+            for f in lay.folds:
+                x = ox + mm(f)
+                page.marks.append(Mark(x, 0, x, oy - b - mm(CROP_OFFSET_MM), "fold"))
+                page.marks.append(Mark(x, trim.y1 + b + mm(CROP_OFFSET_MM), x, page.media_h, "fold"))
+        return page
+
+    def rect(self, page: Page, box: Box) -> Rect:
+        t = page.trim
+        return Rect(t.x + mm(box.x), t.y1 - mm(box.y) - mm(box.h), mm(box.w), mm(box.h))
+
+    def box(self, page: Page, box: Box, bleed_pt: float) -> None:
+        r = self.rect(page, box)
+        under = box.background or self._under(page, r)
+        if box.background:
+            page.fills.append(Fill(extend_to_bleed(r, page.trim, bleed_pt), box.background, box.name))
+        pad = mm(box.padding)
+        inner = Rect(r.x + pad, r.y + pad, r.w - 2 * pad, r.h - 2 * pad)
+        keys = tuple(k for k in (*box.text, box.items, box.heading, box.qr, box.label) if k)
+        rep = BoxReport(page.name, box.name, box.kind, r, box.loc, keys, available=inner.h, background=under)
+        page.boxes.append(rep)
+        if box.kind == "fill":
+            return
+        blocks: list[tuple[Block, float, str]] = []  # block, x offset, key
+        qr: tuple[QRCode, float] | None = None
+        if box.heading:
+            blocks.append((self.ts.set(self.spans(self.text(box.heading)), self.style(box.heading_style), inner.w),
+                           0.0, box.heading))
+        if box.kind in ("text", "edition"):
+            for k in box.text:
+                blocks.append((self.ts.set(self.spans(self.text(k)), self.style(box.style), inner.w, 0.0), 0.0, k))
+        elif box.kind == "list":
+            self.list_box(page, box, inner, rep, blocks)
+            return
+        elif box.kind == "contacts":
+            blocks.extend(self.contact_rows(box, inner.w))
+        elif box.kind == "qr":
+            if box.label:
+                blocks.append((self.ts.set(self.spans(self.text(box.label)), self.style(box.style), inner.w),
+                               0.0, box.label))
+            cid, fld = box.qr.split(".")
+            payload = getattr(self.content.contacts[cid], fld)
+            self.contacts.add(cid)
+            matrix = qr_matrix(payload, box.qr_level)
+            module = mm(box.qr_size) / len(matrix)
+            qr = (QRCode(Rect(0, 0, mm(box.qr_size), mm(box.qr_size)), module, matrix, payload, box.qr_level,
+                         QUIET_MODULES, box.name, box.qr, "ink" if "ink" in self.styles.palette else
+                         next(iter(self.styles.palette)), "paper" if "paper" in self.styles.palette else under or ""),
+                  QUIET_MODULES * module)
+            if box.caption:
+                cap = [Span(payload, nobreak=True, url=True, contact=cid)]
+                blocks.append((self.ts.set(cap, self.style(box.caption_style), inner.w), 0.0, box.qr))
+        self.place(page, box, inner, rep, blocks, qr)
+
+    def _under(self, page: Page, r: Rect) -> str | None:
+        """The colour of the last fill that covers this rectangle (text sits on it)."""
+        for f in reversed(page.fills):
+            if f.rect.contains(r):
+                return f.colour
+        return None
+
+    def contact_rows(self, box: Box, width: float) -> list[tuple[Block, float, str]]:
+        out = []
+        name_style, num_style = self.style(box.style), self.style(box.number_style)
+        for cid in box.contacts:
+            c = self.content.contacts[cid]
+            self.contacts.add(cid)
+            value = getattr(c, box.contact_field)
+            num = self.ts.set([Span(value, nobreak=True, url=box.contact_field == "web", contact=cid)], num_style, width)
+            num_w = max((ln.width for ln in num.lines), default=0.0)
+            name = self.ts.set([Span(c.short_name or c.name, contact=cid)], name_style,
+                               max(width - num_w - mm(3), width * 0.3))
+            if len(num.lines) == 1 and name.lines and name.lines[0].width + mm(3) + num_w <= width:
+                # number right-aligned on the first line of the name
+                first = name.lines[0]
+                shift = width - num_w
+                runs = first.runs + [Run(r.x + shift, r.text, r.font, r.size, r.colour, r.missing) for r in num.lines[0].runs]
+                name.lines[0] = SetLine(runs, width, max(first.size, num.lines[0].size),
+                                        max(first.leading, num.lines[0].leading), first.role)
+                name.too_wide += num.too_wide
+                name.missing += num.missing
+                out.append((name, 0.0, f"contacts.{cid}"))
+            else:
+                out.append((name, 0.0, f"contacts.{cid}"))
+                out.append((num, -1.0, f"contacts.{cid}.{box.contact_field}"))  # -1: right-align
+        return out
+
+    def list_items(self, box: Box) -> list[Item]:
+        node, _ = resolve(self.ns, box.items)
+        items = list(node)
+        if box.only:
+            by_id = {i.id: i for i in items}
+            items = [by_id[i] for i in box.only]
+        return items
+
+    def list_box(self, page: Page, box: Box, inner: Rect, rep: BoxReport,
+                 head: list[tuple[Block, float, str]]) -> None:
+        style = self.style(box.style)
+        label_style = self.style(box.label_style) if box.label_style else None
+        cols = box.columns
+        gap = mm(box.column_gap)
+        col_w = (inner.w - gap * (cols - 1)) / cols
+        bullet_w = self.ts._measure(BULLET + " ", style, False, False) if box.bullet else 0.0
+        entries: list[list[tuple[Block, float, str]]] = []
+        for item in self.list_items(box):
+            parts: list[tuple[Block, float, str]] = []
+            show = box.show.split("+")
+            for f in show:
+                t = item.get(f) or (item.get("label") if f == "short" else None)
+                if t is None:
+                    continue
+                st = label_style if (label_style and f in ("label", "short") and len(show) > 1) else style
+                bold = f in ("label", "short") and len(show) > 1 and label_style is None
+                blk = self.ts.set(self.spans(t, bold=bold), st, col_w - bullet_w)
+                parts.append((blk, bullet_w, t.key))
+            if box.bullet and parts:
+                first = parts[0][0].lines[0]
+                bl = self.ts.set([Span(BULLET)], style, bullet_w * 2)
+                first.runs[:0] = [Run(r.x - bullet_w, r.text, r.font, r.size, r.colour, r.missing)
+                                  for r in bl.lines[0].runs]
+            entries.append(parts)
+        heights = [sum(b.height for b, _, _ in e) for e in entries]
+        item_gap = mm(box.gap)
+        columns = balance(heights, item_gap, cols)
+        head_h = sum(b.height for b, _, _ in head) + (item_gap if head else 0)
+        needed = head_h
+        y = inner.y1
+        for blk, dx, key in head:
+            y = self.emit(page, box, blk, inner.x, y, inner.w, key, dx, rep)
+        if head:
+            y -= item_gap
+        top = y
+        col_heights = []
+        for ci, idxs in enumerate(columns):
+            x = inner.x + ci * (col_w + gap)
+            y = top
+            for n, i in enumerate(idxs):
+                if n:
+                    y -= item_gap
+                for blk, dx, key in entries[i]:
+                    y = self.emit(page, box, blk, x, y, col_w, key, dx, rep)
+            col_heights.append(top - y)
+        rep.needed = needed + max(col_heights, default=0.0)
+
+    def place(self, page: Page, box: Box, inner: Rect, rep: BoxReport, blocks: list[tuple[Block, float, str]],
+              qr: tuple[QRCode, float] | None) -> None:
+        gap = mm(box.gap)
+        heights = [b.height for b, _, _ in blocks]
+        qr_h = (qr[0].rect.h + 2 * qr[1]) if qr else 0.0
+        needed = sum(heights) + gap * max(0, len(blocks) - 1) + qr_h
+        rep.needed = needed
+        free = inner.h - needed
+        y = inner.y1 - (free / 2 if box.valign == "middle" and free > 0 else free if box.valign == "bottom" and free > 0 else 0)
+        order = list(blocks)
+        qr_at = 1 if (qr and box.label) else 0
+        for i, (blk, dx, key) in enumerate(order):
+            if qr and i == qr_at:
+                y = self.place_qr(page, qr, inner, y)
+                y -= gap
+            y = self.emit(page, box, blk, inner.x, y, inner.w, key, dx, rep)
+            if i < len(order) - 1:
+                y -= gap
+        if qr and qr_at >= len(order):
+            self.place_qr(page, qr, inner, y)
+
+    def place_qr(self, page: Page, qr: tuple[QRCode, float], inner: Rect, y: float) -> float:
+        code, quiet = qr
+        size = code.rect.w
+        x = inner.x + (inner.w - size) / 2
+        top = y - quiet
+        placed = QRCode(Rect(x, top - size, size, size), code.module, code.matrix, code.payload, code.level,
+                        code.quiet, code.box, code.key, code.colour, code.paper)
+        page.fills.append(Fill(placed.quiet_rect, code.paper, code.box, background=False))
+        page.qrcodes.append(placed)
+        return top - size - quiet
+
+    def emit(self, page: Page, box: Box, blk: Block, x: float, y: float, width: float, key: str, dx: float,
+             rep: BoxReport) -> float:
+        """Place a block's lines from top ``y`` down; return the new top."""
+        align = box.align
+        rep.too_wide.extend(blk.too_wide)
+        rep.missing.extend((ch, key) for s in blk.missing for ch in s)
+        for ln in blk.lines:
+            lead = ln.size * ln.leading
+            style_size = ln.size
+            baseline = y - style_size * 0.9 - (lead - style_size * 1.15) / 2
+            a = align or self._line_align(ln)
+            if dx < 0:
+                shift = width - ln.width
+            elif a == "centre":
+                shift = (width - ln.width) / 2
+            elif a == "right":
+                shift = width - ln.width
+            else:
+                shift = 0.0
+            runs = tuple(Run(x + shift + r.x + max(dx, 0.0) * 0, r.text, r.font, r.size, r.colour, r.missing)
+                         for r in ln.runs)
+            if dx > 0:
+                runs = tuple(Run(r.x + dx, r.text, r.font, r.size, r.colour, r.missing) for r in runs)
+            x0 = min((r.x for r in runs), default=x)
+            ink = Rect(x0, baseline - style_size * 0.25, (ln.width - min((r.x for r in ln.runs), default=0)),
+                       style_size * 1.15)
+            page.lines.append(TextLine(baseline, runs, box.name, key, ln.role, ink))
+            y -= lead
+        return y
+
+    def _line_align(self, ln: SetLine) -> str:
+        return "left"
+
+
+def extend_to_bleed(r: Rect, trim: Rect, b: float, tol: float = 0.05) -> Rect:
+    """A background touching the trim edge runs on into the bleed on that side."""
+    x0 = r.x - b if abs(r.x - trim.x) < tol else r.x
+    y0 = r.y - b if abs(r.y - trim.y) < tol else r.y
+    x1 = r.x1 + b if abs(r.x1 - trim.x1) < tol else r.x1
+    y1 = r.y1 + b if abs(r.y1 - trim.y1) < tol else r.y1
+    return Rect(x0, y0, x1 - x0, y1 - y0)
+
+
+def balance(heights: list[float], gap: float, cols: int) -> list[list[int]]:
+    """Split items, in order, into columns so the tallest column is as short as possible."""
+    n = len(heights)
+    if cols <= 1 or n <= 1:
+        return [list(range(n))]
+    best: tuple[float, list[list[int]]] | None = None
+
+    def height(idxs: list[int]) -> float:
+        return sum(heights[i] for i in idxs) + gap * max(0, len(idxs) - 1)
+
+    def rec(start: int, left: int, acc: list[list[int]]) -> None:
+        nonlocal best
+        if left == 1:
+            split = acc + [list(range(start, n))]
+            worst = max(height(c) for c in split)
+            if best is None or worst < best[0] - 1e-9:
+                best = (worst, split)
+            return
+        for end in range(start, n + 1):
+            rec(end, left - 1, acc + [list(range(start, end))])
+
+    rec(0, cols, [])
+    return best[1] if best else [list(range(n))]
+
+
+def crop_marks(xs: list[float], ys: list[float], area: Rect, bleed: float) -> list[Mark]:
+    """Marks at every cut line, outside the bleed of ``area`` (the block of trimmed items)."""
+    off, length = bleed + mm(CROP_OFFSET_MM), mm(CROP_LENGTH_MM)
+    marks = []
+    for x in xs:
+        marks.append(Mark(x, area.y - off, x, area.y - off - length, "crop"))
+        marks.append(Mark(x, area.y1 + off, x, area.y1 + off + length, "crop"))
+    for y in ys:
+        marks.append(Mark(area.x - off, y, area.x - off - length, y, "crop"))
+        marks.append(Mark(area.x1 + off, y, area.x1 + off + length, y, "crop"))
+    return marks
+
+
+SHEET_MARGIN_MM = 5.0  # office printers cannot print the outer few millimetres
+
+
+def grid(sheet_w: float, sheet_h: float, item_w: float, item_h: float, bleed: float, marks: bool) -> tuple[int, int]:
+    """How many items fit: butt-cut when there is no bleed, else each with its own bleed."""
+    edge = SHEET_MARGIN_MM + (CROP_OFFSET_MM + CROP_LENGTH_MM if marks else 0.0)
+    cols = int((sheet_w - 2 * edge) // (item_w + 2 * bleed))
+    rows = int((sheet_h - 2 * edge) // (item_h + 2 * bleed))
+    return max(cols, 0), max(rows, 0)
+
+
+def impose(layout: Layout, pages: list[Page], finish: Finish) -> list[Page]:
+    """Step-and-repeat each page on a sheet; the second page's copies are mirrored
+    column-wise, so fronts and backs line up when printed long-edge duplex.
+
+    Office finish: butt-cut, no bleed (10-up for cards on A4). Print shop: each
+    item keeps its bleed, so neighbours sit 2 x bleed apart (8-up on A4).
+    """
+    imp = layout.imposition
+    assert imp is not None
+    sw, sh = mm(PAPER_MM[imp.sheet][0]), mm(PAPER_MM[imp.sheet][1])
+    src0 = pages[0]
+    b = src0.trim.x - src0.bleed.x
+    iw, ih = src0.trim.w, src0.trim.h
+    cols, rows = grid(PAPER_MM[imp.sheet][0], PAPER_MM[imp.sheet][1], layout.trim_w, layout.trim_h,
+                      b / mm(1), finish.crop_marks)
+    step_x, step_y = iw + 2 * b, ih + 2 * b
+    block_w = cols * iw + (cols - 1) * 2 * b
+    block_h = rows * ih + (rows - 1) * 2 * b
+    x0, y0 = (sw - block_w) / 2, (sh - block_h) / 2
+    out = []
+    for pi, src in enumerate(pages):
+        block = Rect(x0, y0, block_w, block_h)
+        whole = Rect(0, 0, sw, sh)
+        sheet = Page(f"{src.name}-sheet", sw, sh, whole, whole, block)
+        for row in range(rows):
+            for col in range(cols):
+                c = cols - 1 - col if pi % 2 == 1 else col
+                dx = x0 + c * step_x - src.trim.x
+                dy = y0 + (rows - 1 - row) * step_y - src.trim.y
+                sheet.fills.extend(Fill(f.rect.moved(dx, dy), f.colour, f.box, f.background) for f in src.fills)
+                sheet.lines.extend(TextLine(ln.y + dy, tuple(Run(r.x + dx, r.text, r.font, r.size, r.colour, r.missing)
+                                                              for r in ln.runs), ln.box, ln.key, ln.role,
+                                            ln.rect.moved(dx, dy)) for ln in src.lines)
+                sheet.qrcodes.extend(QRCode(q.rect.moved(dx, dy), q.module, q.matrix, q.payload, q.level, q.quiet,
+                                            q.box, q.key, q.colour, q.paper) for q in src.qrcodes)
+        if finish.crop_marks:
+            xs = sorted({x0 + c * step_x for c in range(cols)} | {x0 + c * step_x + iw for c in range(cols)})
+            ys = sorted({y0 + r * step_y for r in range(rows)} | {y0 + r * step_y + ih for r in range(rows)})
+            sheet.marks.extend(crop_marks(xs, ys, block, b))
+        out.append(sheet)
+    return out
+
+
+def compose(layout: Layout, styles: Styles, content: Content, fonts: FontBook, locale: str,
+            finish: Finish = PRINT_SHOP, school: str | None = None) -> list[Document]:
+    """Compose one layout: its single document and, if it has an imposition, its sheet."""
+    return Composer(layout, styles, content, fonts, locale, finish, school).build()
+
+
+__all__ = ["compose", "Finish", "OFFICE", "PRINT_SHOP", "qr_matrix", "Face", "Location"]

@@ -1,0 +1,153 @@
+"""Stage 4: judge a composed Document before anything is written.
+
+Each problem names the layout, page, box and content key. All problems of all
+documents are collected and reported together; a build with any of them
+writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+from .document import Document, Page, Rect
+from .errors import Problem
+from .models import Content
+
+SMALL_MIN_PT = 6.0  # floor for 'small' text (edition line, captions on cards)
+QR_MIN_MM = {"card": 20.0, "poster": 30.0, "leaflet": 30.0}
+MM = 72 / 25.4
+TOL = 0.5  # pt
+
+
+def luminance(cmyk: tuple[float, float, float, float]) -> float:
+    """WCAG relative luminance of a palette colour (naive CMYK -> sRGB)."""
+    c, m, y, k = cmyk
+    out = []
+    for v in ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)):
+        out.append(v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4)
+    r, g, b = out
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _key(doc: Document, page: str, box: str, content_key: str = "") -> str:
+    extra = f" ({content_key})" if content_key else ""
+    return f"{doc.layout}: page {page}: box {box}{extra}"
+
+
+def check_document(doc: Document, content: Content, today: dt.date, allow_unverified: bool = False) -> list[Problem]:
+    problems: list[Problem] = []
+    if doc.variant == "single":
+        for page in doc.pages:
+            problems.extend(_check_page(doc, page))
+    problems.extend(check_contacts(doc, content, today, allow_unverified))
+    return problems
+
+
+def check_contacts(doc: Document, content: Content, today: dt.date, allow_unverified: bool) -> list[Problem]:
+    """Governance: never print a retired contact; unverified ones only when allowed."""
+    out = []
+    for cid in sorted(doc.contacts):
+        c = content.contacts[cid]
+        key = f"contacts.{cid}"
+        if c.status == "retired":
+            out.append(Problem(c.field_loc("status"), key, f"is retired but layout {doc.layout} would print it; "
+                               "remove it from the layout or text"))
+        elif not allow_unverified:
+            if c.status == "unconfirmed":
+                out.append(Problem(c.field_loc("status"), key, f"is unconfirmed but layout {doc.layout} would print it; "
+                                   "verify it and set status: confirmed, or pass --allow-unverified"))
+            elif c.review_by < today:
+                out.append(Problem(c.field_loc("review_by"), key, f"was due for review on {c.review_by} and layout "
+                                   f"{doc.layout} would print it; check it, update verified_on and review_by, or pass "
+                                   "--allow-unverified"))
+    return out
+
+
+def unverified_contacts(doc: Document, content: Content, today: dt.date) -> list[str]:
+    return sorted(cid for cid in doc.contacts
+                  if content.contacts[cid].status == "unconfirmed" or content.contacts[cid].review_by < today)
+
+
+def _check_page(doc: Document, page: Page) -> list[Problem]:
+    out: list[Problem] = []
+    reports = {r.box: r for r in page.boxes}
+    white = (0.0, 0.0, 0.0, 0.0)
+    for rep in page.boxes:
+        key = rep.keys[0] if rep.keys else ""
+        if rep.needed > rep.available + TOL:
+            out.append(Problem(rep.loc, _key(doc, page.name, rep.box, key),
+                               f"the text does not fit: it needs {rep.needed / MM:.1f} mm of height but the box "
+                               f"holds {rep.available / MM:.1f} mm; shorten the text, enlarge the box or use a "
+                               "smaller size from the type scale (not below the minimum)"))
+        for word in dict.fromkeys(rep.too_wide):
+            out.append(Problem(rep.loc, _key(doc, page.name, rep.box, key),
+                               f"'{word}' cannot be broken and is wider than the box ({rep.rect.w / MM:.1f} mm)"))
+        for ch, ckey in dict.fromkeys(rep.missing):
+            out.append(Problem(rep.loc, _key(doc, page.name, rep.box, ckey),
+                               f"character '{ch}' (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')}) is in none of "
+                               "the fonts (main or fallback); it would print as an empty box"))
+    seen: set[tuple[str, str, str]] = set()
+    for ln in page.lines:
+        rep = reports.get(ln.box)
+        loc = rep.loc if rep else None
+        for run in ln.runs:
+            if run.text.strip() == "":
+                continue
+            floor = SMALL_MIN_PT if ln.role == "small" else doc.min_body_pt
+            tag = ("size", ln.box, ln.key)
+            if run.size < floor - 0.01 and tag not in seen:
+                seen.add(tag)
+                out.append(Problem(loc, _key(doc, page.name, ln.box, ln.key),
+                                   f"type is {run.size:.1f} pt; the minimum here is {floor:.1f} pt"))
+            bg_name = (rep.background if rep else None)
+            bg = doc.palette.get(bg_name, white) if bg_name else white
+            fg = doc.palette[run.colour]
+            ratio = contrast(fg, bg)
+            large = run.size >= 18 or (run.size >= 14 and "Bold" in run.font)
+            need = 3.0 if large else 4.5
+            tag = ("contrast", ln.box, ln.key)
+            if ratio < need and tag not in seen:
+                seen.add(tag)
+                out.append(Problem(loc, _key(doc, page.name, ln.box, ln.key),
+                                   f"contrast of {run.colour} text on {bg_name or 'white paper'} is {ratio:.2f}:1; "
+                                   f"at least {need}:1 is needed"))
+        if not page.safe.contains(ln.rect, tol=TOL):
+            tag = ("safe", ln.box, ln.key)
+            if tag not in seen:
+                seen.add(tag)
+                out.append(Problem(loc, _key(doc, page.name, ln.box, ln.key),
+                                   f"text '{ln.text[:40]}' lies outside the safe zone "
+                                   f"({(page.safe.x - page.trim.x) / MM:.0f} mm inside the trim); move the box inwards"))
+    floor_mm = QR_MIN_MM.get(doc.kind, 30.0)
+    for q in page.qrcodes:
+        rep = reports.get(q.box)
+        loc = rep.loc if rep else None
+        key = _key(doc, page.name, q.box, q.key)
+        if q.rect.w / MM < floor_mm - 0.01:
+            out.append(Problem(loc, key, f"QR code is {q.rect.w / MM:.1f} mm wide; at least {floor_mm:g} mm is "
+                               f"needed on a {doc.kind}"))
+        if q.quiet < 4:
+            out.append(Problem(loc, key, f"QR code has a {q.quiet}-module quiet zone; 4 are needed"))
+        if not page.safe.contains(q.rect, tol=TOL) or not page.trim.contains(q.quiet_rect, tol=TOL):
+            out.append(Problem(loc, key, "QR code or its quiet zone lies outside the safe zone"))
+        qr_rect = q.quiet_rect
+        for ln in page.lines:
+            if _overlap(qr_rect, ln.rect):
+                out.append(Problem(loc, key, f"text '{ln.text[:30]}' (box {ln.box}) intrudes on the QR code's quiet zone"))
+                break
+        for other in page.qrcodes:
+            if other is not q and _overlap(qr_rect, other.quiet_rect):
+                out.append(Problem(loc, key, f"QR code overlaps QR code {other.key}"))
+        if contrast(doc.palette[q.colour], doc.palette.get(q.paper, white)) < 7.0:
+            out.append(Problem(loc, key, "QR code modules need dark-on-light contrast of 7:1 or more"))
+    return out
+
+
+def _overlap(a: Rect, b: Rect) -> bool:
+    return a.overlaps(b, tol=0.5)

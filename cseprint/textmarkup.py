@@ -1,0 +1,153 @@
+"""The tiny markup that content text may use, and {contact.field} placeholders.
+
+Why our own parser: reportlab's paragraph markup is a language (``<img src>``
+reads local files, ``<font>`` changes sizes, ``&`` and ``<`` break it). Content
+text is never handed to it. We accept exactly ``<b>``, ``<i>`` and ``<br>``;
+every other character, ``&``, ``<`` and ``>`` included, prints literally.
+
+Numbers and addresses come only from the contacts registry through
+placeholders such as ``{nspcc.phone}``; a text that types a phone number, web
+address or email itself is refused, so one fix in the registry fixes every
+product.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import Location
+from .models import Contact, Edition, Text
+from .schema import Checker, quote
+
+TOKEN_RE = re.compile(r"<(/?)([bi])>|<br\s*/?>|\{\{|\}\}|\{([^{}\n]{0,80})\}")
+PLACEHOLDER_RE = re.compile(r"([a-z0-9][a-z0-9-]*)\.([a-z_]+)")
+CONTACT_FIELDS = ("name", "short_name", "phone", "textphone", "email", "web", "hours")
+EDITION_FIELDS = ("version", "date")
+
+# Literal contact details that must come from the registry instead.
+LITERAL_PATTERNS = [
+    (re.compile(r"(?<![\d.,])(?:\+44\s?\(?0?\)?\s?|0)\d(?:[\s-]?\d){7,10}(?![\d])"), "a phone number"),
+    (re.compile(r"(?<![\d.,£$])\b(?:999|112|101|111|105|116\s?\d{3}|18001\s?\d{3,11})\b(?![.,]?\d)"), "a phone number"),
+    (re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), "an email address"),
+    (re.compile(r"(?i)\b(?:https?://|www\.)\S+"), "a web address"),
+    (re.compile(r"(?i)\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:org|com|net|gov|police|nhs|ac|co|uk|wales|scot)(?:\.uk)?\b(?:/\S*)?"),
+     "a web address"),
+]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text in one style. ``nobreak`` spans (numbers, addresses) stay whole."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    nobreak: bool = False
+    url: bool = False
+    contact: str | None = None
+
+
+LINE_BREAK = Span("\n")
+
+
+def check_markup(text: str, key: str, loc: Location, ck: Checker) -> None:
+    """Report unbalanced tags and literal numbers/addresses in plain text."""
+    open_tags: list[str] = []
+    plain: list[str] = []
+    pos = 0
+    for m in TOKEN_RE.finditer(text):
+        plain.append(text[pos:m.start()])
+        pos = m.end()
+        close, tag = m.group(1), m.group(2)
+        if tag:
+            if close:
+                if not open_tags or open_tags[-1] != tag:
+                    ck.error(loc, key, f"</{tag}> closes nothing; tags must be opened and closed in order")
+                    return
+                open_tags.pop()
+            else:
+                if tag in open_tags:
+                    ck.error(loc, key, f"<{tag}> inside <{tag}>; close the first one before opening another")
+                    return
+                open_tags.append(tag)
+        plain.append(" ")
+    plain.append(text[pos:])
+    if open_tags:
+        ck.error(loc, key, f"<{open_tags[-1]}> is never closed; add </{open_tags[-1]}>")
+    flat = "".join(plain)
+    for pattern, what in LITERAL_PATTERNS:
+        m = pattern.search(flat)
+        if m:
+            ck.error(loc, key, f"contains {what} typed into the text ({quote(m.group(0).strip())}); numbers and "
+                     "addresses must come from contacts.yaml through a placeholder such as {nspcc.phone}")
+            return
+
+
+def check_placeholders(text: Text, contacts: dict[str, Contact], ck: Checker) -> None:
+    for m in TOKEN_RE.finditer(text.value):
+        ph = m.group(3)
+        if ph is None:
+            continue
+        why = _placeholder_problem(ph, contacts)
+        if why:
+            ck.error(text.loc, text.key, why)
+
+
+def _placeholder_problem(ph: str, contacts: dict[str, Contact]) -> str | None:
+    pm = PLACEHOLDER_RE.fullmatch(ph.strip())
+    if not pm:
+        return (f"{{{ph}}} is not a placeholder; write {{contact.field}} such as {{nspcc.phone}}, "
+                "or {{ and }} for literal braces")
+    cid, fld = pm.groups()
+    if cid == "edition":
+        return None if fld in EDITION_FIELDS else f"{{{ph}}}: the edition has only {', '.join(EDITION_FIELDS)}"
+    if cid not in contacts:
+        import difflib
+        hint = difflib.get_close_matches(cid, list(contacts), n=1)
+        extra = f" (did you mean '{hint[0]}'?)" if hint else ""
+        return f"{{{ph}}} names an unknown contact '{cid}'{extra}"
+    if fld not in CONTACT_FIELDS:
+        return f"{{{ph}}}: '{fld}' is not a contact field; use one of {', '.join(CONTACT_FIELDS)}"
+    if getattr(contacts[cid], fld) is None:
+        return f"{{{ph}}}: contact '{cid}' has no {fld}"
+    return None
+
+
+def parse(text: str, contacts: dict[str, Contact], edition: Edition, *, bold: bool = False,
+          italic: bool = False) -> list[Span]:
+    """Turn validated text into spans. Placeholders become nobreak spans."""
+    spans: list[Span] = []
+    b, i = bold, italic
+    pos = 0
+
+    def plain(s: str) -> None:
+        if s:
+            spans.append(Span(s, b, i))
+
+    for m in TOKEN_RE.finditer(text):
+        plain(text[pos:m.start()])
+        pos = m.end()
+        tok = m.group(0)
+        if m.group(2):
+            on = not m.group(1)
+            if m.group(2) == "b":
+                b = on or bold
+            else:
+                i = on or italic
+        elif tok.startswith("<br"):
+            spans.append(LINE_BREAK)
+        elif tok == "{{":
+            plain("{")
+        elif tok == "}}":
+            plain("}")
+        else:
+            cid, fld = m.group(3).strip().split(".")
+            if cid == "edition":
+                value = str(getattr(edition, fld))
+                spans.append(Span(value, b, i, nobreak=True))
+            else:
+                value = getattr(contacts[cid], fld)
+                spans.append(Span(value, b, i, nobreak=fld != "name", url=fld == "web", contact=cid))
+    plain(text[pos:])
+    return spans

@@ -1,0 +1,80 @@
+"""Stage 6: read a written PDF back and prove it says what was composed.
+
+* every QR code is rendered (pypdfium2) and decoded (zxing-cpp) and must give
+  exactly its address, on the page it was placed on;
+* the text extracted from each page contains every composed line, so every
+  number is in the file exactly as the registry prints it;
+* every font is embedded (no standard-14 Type 1 fonts referenced).
+
+These read the file, not our own data structures, so a bug in write_pdf or a
+library change is caught before the file reaches ``output/``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pypdfium2 as pdfium
+import zxingcpp
+
+from .document import Document
+
+QR_DPI = 200
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", " ", s.replace("\u00a0", " ")).strip()
+
+
+def verify(doc: Document, data: bytes) -> list[str]:
+    """Return every discrepancy between ``doc`` and the PDF ``data`` (empty if none)."""
+    problems: list[str] = []
+    name = f"{doc.layout} ({doc.variant}, {doc.finish}, {doc.locale})"
+    problems.extend(f"{name}: {p}" for p in check_fonts_embedded(data))
+    pdf = pdfium.PdfDocument(data)
+    try:
+        if len(pdf) != len(doc.pages):
+            problems.append(f"{name}: has {len(pdf)} pages, expected {len(doc.pages)}")
+            return problems
+        for i, page in enumerate(doc.pages):
+            pg = pdf[i]
+            if doc.variant == "single":
+                text = _norm(pg.get_textpage().get_text_range())
+                for ln in page.lines:
+                    for run in ln.runs:
+                        want = _norm(run.text)
+                        if want and want not in text:
+                            problems.append(f"{name}: page {i + 1}: text '{want}' (box {ln.box}) not found in the "
+                                            "PDF's text")
+            expected = Counter(q.payload for q in page.qrcodes)
+            if expected:
+                got = Counter(decode_qr(pg))
+                if got != expected:
+                    problems.append(f"{name}: page {i + 1}: QR codes decoded {dict(got)}, expected {dict(expected)}")
+    finally:
+        pdf.close()
+    return problems
+
+
+def decode_qr(page: pdfium.PdfPage, dpi: int = QR_DPI) -> list[str]:
+    image = page.render(scale=dpi / 72, grayscale=True).to_pil()
+    return [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
+
+
+FONT_RE = re.compile(rb"/Subtype\s*/(Type1|TrueType|Type0|Type3|MMType1)")
+
+
+def check_fonts_embedded(data: bytes) -> list[str]:
+    """Every font object must be an embedded TrueType subset (reportlab writes them uncompressed)."""
+    out = []
+    kinds = Counter(m.group(1) for m in FONT_RE.finditer(data))
+    if kinds.get(b"Type1") or kinds.get(b"MMType1") or kinds.get(b"Type3"):
+        out.append("references a font that is not an embedded TrueType font")
+    descriptors = len(re.findall(rb"/Type\s*/FontDescriptor", data))
+    embedded = len(re.findall(rb"/FontFile2\s", data))
+    if descriptors != embedded:
+        out.append(f"{descriptors - embedded} font(s) not embedded")
+    if kinds.get(b"TrueType", 0) == 0 and kinds.get(b"Type0", 0) == 0:
+        out.append("has no embedded fonts at all")
+    return out
