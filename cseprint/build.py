@@ -132,6 +132,26 @@ def render_all(p: Plan, opts: Options, progress: Callable[[str], None] | None = 
     return outputs
 
 
+def previews(p: Plan, outputs: list[Output]) -> dict[str, bytes]:
+    """PNG pages of every output and ``previews/index.html``, as {relative path: bytes}."""
+    from .preview import contact_sheet, render_pngs
+
+    files: dict[str, bytes] = {}
+    entries = []
+    for o in sorted(outputs, key=lambda o: o.path):
+        stem = o.path.removesuffix(".pdf")
+        pngs = []
+        for i, png in enumerate(render_pngs(o.data)):
+            rel = f"{stem}-p{i + 1}.png"
+            files[f"previews/{rel}"] = png
+            pngs.append(rel)
+        d = o.doc
+        entries.append((o.path, f"{d.layout} ({d.variant}, {d.finish}, {d.locale})", pngs))
+    title = f"Preview of the build: content edition {p.content.edition.version} ({p.content.edition.date})"
+    files["previews/index.html"] = contact_sheet(entries, title).encode("utf-8")
+    return files
+
+
 def manifest(p: Plan, outputs: list[Output], opts: Options) -> dict:
     unverified = sorted({c for o in outputs for c in unverified_contacts(o.doc, p.content, opts.today)})
     files = []
@@ -154,7 +174,7 @@ def manifest(p: Plan, outputs: list[Output], opts: Options) -> dict:
     }
 
 
-def write_atomically(out: Path, outputs: list[Output], man: dict) -> None:
+def write_atomically(out: Path, outputs: list[Output], man: dict, extra: dict[str, bytes] | None = None) -> None:
     """Stage every file beside the output, then move them in and write the manifest last.
 
     Files listed in the previous manifest that this build did not make are
@@ -162,17 +182,18 @@ def write_atomically(out: Path, outputs: list[Output], man: dict) -> None:
     """
     out.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".cseprint-", dir=out))
+    files = {o.path: o.data for o in outputs} | (extra or {})
     try:
-        for o in outputs:
-            target = stage / o.path
+        for rel, data in files.items():
+            target = stage / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(o.data)
+            target.write_bytes(data)
         old = previous_files(out)
-        for o in outputs:
-            dest = out / o.path
+        for rel in files:
+            dest = out / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(stage / o.path, dest)
-        new = {o.path for o in outputs}
+            os.replace(stage / rel, dest)
+        new = set(files)
         for stale in sorted(old - new):
             p = out / stale
             if p.is_file() and p.resolve().is_relative_to(out.resolve()):
@@ -187,7 +208,8 @@ def write_atomically(out: Path, outputs: list[Output], man: dict) -> None:
 def previous_files(out: Path) -> set[str]:
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        return {f["path"] for f in data.get("files", []) if isinstance(f, dict) and isinstance(f.get("path"), str)
-                and ".." not in Path(f["path"]).parts and not Path(f["path"]).is_absolute()}
+        paths = [f.get("path") for f in data.get("files", []) if isinstance(f, dict)]
+        paths += [p for p in data.get("previews", []) if isinstance(p, str)]
+        return {p for p in paths if isinstance(p, str) and ".." not in Path(p).parts and not Path(p).is_absolute()}
     except (OSError, ValueError, AttributeError):
         return set()

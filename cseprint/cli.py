@@ -33,7 +33,7 @@ examples:
 
 finishes:
   office      the page is the paper size (A4, A3, 85.6 x 54 mm card); no bleed,
-              no marks: print on a school printer at 100%% ("actual size").
+              no marks: print on a school printer at 100% ("actual size").
   print-shop  3 mm bleed and crop marks outside the trim, TrimBox/BleedBox set,
               CMYK colour: send these to a printer.
 
@@ -74,6 +74,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=PROJECT / "output", metavar="DIR",
                    help="output folder (default: output/)")
     b.add_argument("--rgb", action="store_true", help="write RGB colour for screens instead of CMYK for print")
+    b.add_argument("--previews", action="store_true",
+                   help="also write PNG previews of every page and OUT/previews/index.html, a contact sheet")
     c = sub.add_parser("check", help="run every check, write nothing",
                        description="Validate content and layouts and preflight every page; write nothing.")
     _common(c)
@@ -124,7 +126,7 @@ def _options(args: argparse.Namespace):
 
 
 def cmd_build(args: argparse.Namespace, write: bool) -> int:
-    from .build import manifest, plan, render_all, write_atomically
+    from .build import manifest, plan, previews, render_all, write_atomically
 
     opts = _options(args)
     p = plan(opts)
@@ -144,14 +146,18 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
     outputs = render_all(p, opts, progress)
     if sys.stderr.isatty():
         print(file=sys.stderr)
+    extra = previews(p, outputs) if args.previews else {}
     man = manifest(p, outputs, opts)
-    write_atomically(opts.out, outputs, man)
+    man["previews"] = sorted(extra)
+    write_atomically(opts.out, outputs, man, extra)
     out_name = _rel(opts.out)
     for o in sorted(outputs, key=lambda o: o.path):
         print(f"wrote {out_name}/{o.path}  ({len(o.doc.pages)} page{'s' if len(o.doc.pages) != 1 else ''}, "
               f"{o.doc.layout}, {o.doc.finish})")
     print(f"wrote {out_name}/manifest.json: {len(outputs)} files, content edition "
           f"{p.content.edition.version} ({p.content.edition.date})")
+    if extra:
+        print(f"wrote {out_name}/previews/: {len(extra) - 1} PNG pages; open {out_name}/previews/index.html")
     if man["unverified_contacts"]:
         print("WARNING: printed contacts that are unconfirmed or past review: " + ", ".join(man["unverified_contacts"]))
     return 0

@@ -497,8 +497,8 @@ def _layout(name: str, path: Path, raw: Any, raws: dict[str, Any], ck: Checker) 
                 fields[k] = tuple(fields[k])
             box = Box(loc=b["_loc"], **fields)
             if box.x + box.w > w + 0.1 or box.y + box.h > h + 0.1:
-                ck.error(box.loc, f"{b['_key']}", f"box {box.name} ({box.x:g},{box.y:g} {box.w:g}x{box.h:g} mm) "
-                         f"reaches past the {w:g} x {h:g} mm page")
+                ck.error(box.loc, f"{name}: {b['_key']}", f"box {box.name} ({box.x:g},{box.y:g} {box.w:g}x{box.h:g} mm"
+                         f"{', scaled' if scale != 1 else ''}) reaches past the {w:g} x {h:g} mm page")
             boxes.append(box)
         pages.append(PageDef(p["name"], tuple(boxes), p["background"]))
     kind = got["kind"]
