@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .compose import OFFICE, PRINT_SHOP, compose
+from .compose import OFFICE, PRINT_SHOP, Finish, compose
 from .document import Document
 from .errors import InputError, PreflightError, Problem, VerifyError
 from .fonts import FontBook
@@ -27,7 +27,7 @@ from .models import Content, Layout, Styles
 from .preflight import check_document, unverified_contacts
 from .validate import load_content, load_layouts
 
-FINISHES = {"office": (OFFICE,), "print-shop": (PRINT_SHOP,), "both": (OFFICE, PRINT_SHOP)}
+FINISHES = {"office": ("office",), "print-shop": ("print-shop",), "both": ("office", "print-shop")}
 MANIFEST = "manifest.json"
 
 
@@ -43,6 +43,8 @@ class Options:
     rgb: bool = False
     allow_unverified: bool = False
     previews: bool = False
+    crop_marks: bool | None = None  # None: on for print-shop, off for office
+    back_offset: tuple[float, float] = (0.0, 0.0)
     today: dt.date = field(default_factory=dt.date.today)
 
 
@@ -97,17 +99,26 @@ def load(opts: Options) -> tuple[Content, Styles, dict[str, Layout]]:
     return content, styles, layouts
 
 
+def finishes(opts: Options) -> list[Finish]:
+    out = []
+    for name in FINISHES[opts.finish]:
+        base = PRINT_SHOP if name == "print-shop" else OFFICE
+        marks = base.crop_marks if opts.crop_marks is None else opts.crop_marks
+        out.append(Finish(base.name, base.bleed, marks, opts.back_offset))
+    return out
+
+
 def plan(opts: Options) -> Plan:
     """Load, compose and preflight everything; raise with every problem found."""
     content, styles, layouts = load(opts)
     fonts = FontBook(styles, opts.fonts)
     docs: list[tuple[str, Document]] = []
     problems: list[Problem] = []
-    for finish in FINISHES[opts.finish]:
+    for i, finish in enumerate(finishes(opts)):
         for name in sorted(layouts):
             for doc in compose(layouts[name], styles, content, fonts, opts.locale, finish):
                 docs.append((output_path(doc), doc))
-                if finish is FINISHES[opts.finish][0]:
+                if i == 0:  # the finishes differ only in bleed and marks: check the pages once
                     problems.extend(check_document(doc, content, opts.today, opts.allow_unverified))
     unique = list(dict.fromkeys(problems))
     if unique:

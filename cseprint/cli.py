@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -38,7 +39,7 @@ finishes:
               CMYK colour: send these to a printer.
 
 exit status: 0 success, 1 a problem with the content or layouts (each reported as
-file:line:column: key: message), 2 a mistake in the command itself.
+file:line:column: key: message), 2 a mistake in the command itself, 3 a bug.
 """
 
 
@@ -54,11 +55,26 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--locale", default="en-GB", metavar="CODE", help="language of the content (default: en-GB)")
     p.add_argument("--finish", choices=("office", "print-shop", "both"), default="both",
                    help="office printer, print shop, or both (default: both)")
+    p.add_argument("--crop-marks", action=argparse.BooleanOptionalAction, default=None,
+                   help="draw crop marks outside the bleed (default: on for print-shop files, off for office files)")
+    p.add_argument("--back-offset", type=_offset, default=(0.0, 0.0), metavar="X,Y",
+                   help="shift the backs of card sheets by X,Y mm (right, down) to match your printer's duplex "
+                        "drift, e.g. 1.5,-0.5 (default: 0,0)")
     p.add_argument("--allow-unverified", action="store_true",
                    help="print contacts that are unconfirmed or past their review date (named in the summary "
                         "and the manifest)")
     p.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today(), metavar="YYYY-MM-DD",
                    help=argparse.SUPPRESS)
+
+
+def _offset(text: str) -> tuple[float, float]:
+    try:
+        x, y = (float(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not X,Y in millimetres, e.g. 1.5,-0.5") from None
+    if max(abs(x), abs(y)) > 10:
+        raise argparse.ArgumentTypeError(f"'{text}': an offset of more than 10 mm is not a duplex drift")
+    return (x, y)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -114,6 +130,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; nothing was written.", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug: say so plainly; the traceback only on request
+        if os.environ.get("CSEPRINT_DEBUG"):
+            raise
+        print(f"internal error (a bug in the generator, not in your files): {type(exc).__name__}: {exc}\n"
+              "Nothing was written. Run again with CSEPRINT_DEBUG=1 for the details and report them.",
+              file=sys.stderr)
+        return 3
 
 
 def _options(args: argparse.Namespace):
@@ -122,7 +145,7 @@ def _options(args: argparse.Namespace):
     return Options(content=args.content, layouts=args.layouts, fonts=args.fonts,
                    out=getattr(args, "out", PROJECT / "output"), names=args.names, locale=args.locale,
                    finish=args.finish, rgb=getattr(args, "rgb", False), allow_unverified=args.allow_unverified,
-                   today=args.today)
+                   crop_marks=args.crop_marks, back_offset=args.back_offset, today=args.today)
 
 
 def cmd_build(args: argparse.Namespace, write: bool) -> int:
