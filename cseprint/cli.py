@@ -95,6 +95,11 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="run every check, write nothing",
                        description="Validate content and layouts and preflight every page; write nothing.")
     _common(c)
+    cl = sub.add_parser("check-links", help="ask every web address in the contacts registry whether it still answers",
+                        description="Ask every web address in content/contacts.yaml whether it still answers "
+                                    "(HEAD, then GET; short timeout; one retry). Uses the network; builds never do.")
+    cl.add_argument("--content", type=Path, default=PROJECT / "content", metavar="DIR")
+    cl.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS", help="per request (default: 5)")
     ls = sub.add_parser("list", help="show the layouts and the contacts with their last-verified dates")
     ls.add_argument("--content", type=Path, default=PROJECT / "content", metavar="DIR")
     ls.add_argument("--layouts", type=Path, default=PROJECT / "layouts", metavar="DIR")
@@ -111,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "list":
             return cmd_list(args)
+        if args.command == "check-links":
+            return cmd_check_links(args)
         return cmd_build(args, write=args.command == "build")
     except InputError as exc:
         for p in exc.problems:
@@ -206,6 +213,22 @@ def cmd_list(args: argparse.Namespace) -> int:
     print(f"\nLocales: {', '.join(sorted(content.locales))}; content edition {content.edition.version} "
           f"({content.edition.date})")
     return 0
+
+
+def cmd_check_links(args: argparse.Namespace) -> int:
+    from .links import check_url
+    from .validate import load_content
+
+    content = load_content(args.content)
+    bad = 0
+    for cid, c in sorted(content.contacts.items()):
+        if not c.web or c.status == "retired":
+            continue
+        r = check_url(c.web, timeout=args.timeout)
+        bad += not r.ok
+        print(f"{'ok  ' if r.ok else 'FAIL'} {cid:<16} {c.web}  ({r.detail})")
+    print(f"\n{bad} address{'es' if bad != 1 else ''} did not answer." if bad else "\nevery address answered.")
+    return 1 if bad else 0
 
 
 def _rel(p: Path) -> str:
