@@ -45,6 +45,7 @@ class Options:
     previews: bool = False
     crop_marks: bool | None = None  # None: on for print-shop, off for office
     back_offset: tuple[float, float] = (0.0, 0.0)
+    fallback_to_english: bool = False
     today: dt.date = field(default_factory=dt.date.today)
 
 
@@ -78,6 +79,13 @@ def output_path(doc: Document) -> str:
     return "/".join([*parts, f"{name}.pdf"])
 
 
+def chain(opts: Options) -> list[str]:
+    """The locales text is looked up in: the chosen one, then English only if asked."""
+    if opts.fallback_to_english and opts.locale != "en-GB":
+        return [opts.locale, "en-GB"]
+    return [opts.locale]
+
+
 def load(opts: Options) -> tuple[Content, Styles, dict[str, Layout]]:
     """Read and validate content and layouts; collect the problems of both."""
     problems: list[Problem] = []
@@ -87,7 +95,7 @@ def load(opts: Options) -> tuple[Content, Styles, dict[str, Layout]]:
     except InputError as exc:
         problems.extend(exc.problems)
     try:
-        styles, layouts = load_layouts(opts.layouts, opts.fonts, content, opts.names)
+        styles, layouts = load_layouts(opts.layouts, opts.fonts, content, opts.names, [chain(opts)])
     except InputError as exc:
         problems.extend(exc.problems)
         raise InputError(problems) from None
@@ -116,7 +124,8 @@ def plan(opts: Options) -> Plan:
     problems: list[Problem] = []
     for i, finish in enumerate(finishes(opts)):
         for name in sorted(layouts):
-            for doc in compose(layouts[name], styles, content, fonts, opts.locale, finish):
+            fallback = "en-GB" if opts.fallback_to_english else None
+            for doc in compose(layouts[name], styles, content, fonts, opts.locale, finish, fallback=fallback):
                 docs.append((output_path(doc), doc))
                 if i == 0:  # the finishes differ only in bleed and marks: check the pages once
                     problems.extend(check_document(doc, content, opts.today, opts.allow_unverified))
@@ -175,11 +184,13 @@ def manifest(p: Plan, outputs: list[Output], opts: Options) -> dict:
             "trim_mm": [round(d.pages[0].trim.w * 25.4 / 72, 2), round(d.pages[0].trim.h * 25.4 / 72, 2)],
             "contacts": sorted(d.contacts),
             "unverified_contacts": unverified_contacts(d, p.content, opts.today),
+            "english_fallback_keys": d.fell_back,
         })
     return {
         "generator": {"name": "cseprint", "version": __version__},
         "content": {"version": p.content.edition.version, "date": p.content.edition.date.isoformat()},
         "locale": opts.locale,
+        "translation_reviewed": p.content.locale_info[opts.locale].reviewed,
         "unverified_contacts": unverified,
         "files": files,
     }

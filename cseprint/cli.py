@@ -52,7 +52,11 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="fonts folder (default: fonts/)")
     p.add_argument("--layout", action="append", metavar="NAME", dest="names",
                    help="build only this layout (repeat for several); see 'list'")
-    p.add_argument("--locale", default="en-GB", metavar="CODE", help="language of the content (default: en-GB)")
+    p.add_argument("--locale", default="en-GB", metavar="CODE",
+                   help="language of the content: a folder in content/, e.g. en-GB or cy (default: en-GB)")
+    p.add_argument("--fallback-to-english", action="store_true",
+                   help="print a text in English where the chosen locale lacks it (listed in the manifest); "
+                        "without this a missing text is an error")
     p.add_argument("--finish", choices=("office", "print-shop", "both"), default="both",
                    help="office printer, print shop, or both (default: both)")
     p.add_argument("--crop-marks", action=argparse.BooleanOptionalAction, default=None,
@@ -152,7 +156,8 @@ def _options(args: argparse.Namespace):
     return Options(content=args.content, layouts=args.layouts, fonts=args.fonts,
                    out=getattr(args, "out", PROJECT / "output"), names=args.names, locale=args.locale,
                    finish=args.finish, rgb=getattr(args, "rgb", False), allow_unverified=args.allow_unverified,
-                   crop_marks=args.crop_marks, back_offset=args.back_offset, today=args.today)
+                   crop_marks=args.crop_marks, back_offset=args.back_offset,
+                   fallback_to_english=args.fallback_to_english, today=args.today)
 
 
 def cmd_build(args: argparse.Namespace, write: bool) -> int:
@@ -188,6 +193,13 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
           f"{p.content.edition.version} ({p.content.edition.date})")
     if extra:
         print(f"wrote {out_name}/previews/: {len(extra) - 1} PNG pages; open {out_name}/previews/index.html")
+    info = p.content.locale_info[opts.locale]
+    if not info.reviewed:
+        print(f"WARNING: the {info.name} ({opts.locale}) text is a draft not yet reviewed by a fluent speaker "
+              f"(content/{opts.locale}/_locale.yaml: reviewed: false); the manifest says so too.")
+    fell = sorted({k for o in outputs for k in o.doc.fell_back})
+    if fell:
+        print(f"WARNING: printed in English because {opts.locale} lacks them: {', '.join(fell)}")
     if man["unverified_contacts"]:
         print("WARNING: printed contacts that are unconfirmed or past review: " + ", ".join(man["unverified_contacts"]))
     return 0

@@ -22,7 +22,7 @@ from .errors import Location
 from .fonts import Face, FontBook
 from .models import Box, Content, Item, Layout, Styles, Text, TextStyle
 from .textmarkup import Span
-from .validate import PAPER_MM, resolve
+from .validate import PAPER_MM, resolve_in
 
 CROP_OFFSET_MM = 2.0  # gap between the bleed edge and a crop mark
 CROP_LENGTH_MM = 5.0
@@ -249,17 +249,25 @@ class Composer:
     """Composes one layout for one locale and finish."""
 
     def __init__(self, layout: Layout, styles: Styles, content: Content, fonts: FontBook, locale: str,
-                 finish: Finish, school: str | None = None):
+                 finish: Finish, school: str | None = None, fallback: str | None = None):
         self.layout, self.styles, self.content, self.locale = layout, styles, content, locale
         self.finish, self.school = finish, school
-        self.ns = content.locales[locale]
+        self.chain = [locale] + ([fallback] if fallback and fallback != locale else [])
+        self.fell_back: set[str] = set()
         self.ts = Typesetter(fonts, layout, styles)
         self.contacts: set[str] = set()
 
     # content access
+    def lookup(self, key: str):
+        node, why = resolve_in(self.content, self.chain, key)
+        assert node is not None, why  # validated before compose
+        if len(self.chain) > 1 and resolve_in(self.content, self.chain[:1], key)[1]:
+            self.fell_back.add(key)
+        return node
+
     def text(self, key: str) -> Text:
-        node, why = resolve(self.ns, key)
-        assert isinstance(node, Text), why  # validated before compose
+        node = self.lookup(key)
+        assert isinstance(node, Text), key
         return node
 
     def spans(self, t: Text, **kw: bool) -> list[Span]:
@@ -295,7 +303,7 @@ class Composer:
             title=self.plain(self.layout.title), subject=self.plain(self.layout.subject),
             author=self.content.edition.author, pages=pages, palette=palette, fonts=dict(sorted(self.ts.used.items())),
             contacts=set(self.contacts), min_body_pt=self.layout.min_body_pt, kind=self.layout.kind,
-            file=self.layout.file, school=self.school)
+            file=self.layout.file, school=self.school, fell_back=sorted(self.fell_back))
 
     def page(self, pdef, margin: float, bleed: float, marks: bool = True) -> Page:
         lay = self.layout
@@ -399,8 +407,7 @@ class Composer:
         return out
 
     def list_items(self, box: Box) -> list[Item]:
-        node, _ = resolve(self.ns, box.items)
-        items = list(node)
+        items = list(self.lookup(box.items))
         if box.only:
             by_id = {i.id: i for i in items}
             items = [by_id[i] for i in box.only]
@@ -624,9 +631,9 @@ def impose(layout: Layout, pages: list[Page], finish: Finish) -> list[Page]:
 
 
 def compose(layout: Layout, styles: Styles, content: Content, fonts: FontBook, locale: str,
-            finish: Finish = PRINT_SHOP, school: str | None = None) -> list[Document]:
+            finish: Finish = PRINT_SHOP, school: str | None = None, fallback: str | None = None) -> list[Document]:
     """Compose one layout: its single document and, if it has an imposition, its sheet."""
-    return Composer(layout, styles, content, fonts, locale, finish, school).build()
+    return Composer(layout, styles, content, fonts, locale, finish, school, fallback).build()
 
 
 __all__ = ["compose", "Finish", "OFFICE", "PRINT_SHOP", "qr_matrix", "Face", "Location"]

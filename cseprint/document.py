@@ -165,3 +165,4 @@ class Document:
     kind: str
     file: str  # layout file, for messages
     school: str | None = None
+    fell_back: list[str] = field(default_factory=list)  # content keys printed from the fallback locale

@@ -87,6 +87,16 @@ class Edition:
 
 
 @dataclass(frozen=True)
+class LocaleInfo:
+    """A locale's ``_locale.yaml``: drafted translations stay flagged until a fluent reviewer says so."""
+
+    code: str
+    name: str
+    reviewed: bool
+    note: str | None
+
+
+@dataclass(frozen=True)
 class Content:
     """Everything a material may print, for every locale found."""
 
@@ -94,6 +104,7 @@ class Content:
     edition: Edition
     contacts: dict[str, Contact]
     locales: dict[str, Namespace]
+    locale_info: dict[str, LocaleInfo] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

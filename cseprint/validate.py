@@ -26,6 +26,7 @@ from .models import (
     Imposition,
     Item,
     Layout,
+    LocaleInfo,
     Namespace,
     PageDef,
     Styles,
@@ -67,6 +68,12 @@ CONTACT = Record({
     "verified_on": Date(),
     "review_by": Date(),
     "note": Str(required=False, max_len=2000),
+})
+
+LOCALE_INFO = Record({
+    "name": Str(max_len=60, multiline=False),
+    "reviewed": Bool(),
+    "note": Str(required=False, max_len=1000),
 })
 
 EDITION = Record({
@@ -113,6 +120,7 @@ def load_content(root: Path) -> Content:
             _check_contacts(contacts, ck)
 
     locales: dict[str, Namespace] = {}
+    infos: dict[str, LocaleInfo] = {}
     for sub in sorted(p for p in root.iterdir() if p.is_dir()):
         if sub.name == "schools" or sub.name.startswith((".", "_")):
             continue
@@ -120,7 +128,16 @@ def load_content(root: Path) -> Content:
             ck.error(Location(display_name(sub)), "", f"folder {quote(sub.name)} is not a locale code such as en-GB or cy")
             continue
         entries: dict[str, Any] = {}
+        info_path = sub / "_locale.yaml"
+        if info_path.exists():
+            raw = read(info_path)
+            if raw is not MISSING:
+                got = LOCALE_INFO.check(raw, getattr(raw, "loc", Location(display_name(info_path))), "", ck)
+                if got is not MISSING:
+                    infos[sub.name] = LocaleInfo(sub.name, got["name"], got["reviewed"], got["note"])
         for path in sorted(sub.glob("*.yaml")):
+            if path.name.startswith("_"):
+                continue
             raw = read(path)
             if raw is MISSING:
                 continue
@@ -139,7 +156,9 @@ def load_content(root: Path) -> Content:
     problems.extend(ck.errors)
     if problems or edition is None:
         raise InputError(problems or [Problem(Location(root_name), "", "edition.yaml is missing")])
-    return Content(root_name, edition, contacts, locales)
+    for code in locales:
+        infos.setdefault(code, LocaleInfo(code, code, True, None))
+    return Content(root_name, edition, contacts, locales, infos)
 
 
 def _namespace(raw: dict, key: str, loc: Location, ck: Checker) -> Namespace:
@@ -289,6 +308,19 @@ def resolve(ns: Namespace, key: str) -> tuple[Any, str | None]:
     return node, None
 
 
+def resolve_in(content: Content, chain: list[str], key: str) -> tuple[Any, str | None]:
+    """Resolve in the first locale of ``chain`` that has the key (fallback only if asked)."""
+    first_why = None
+    for locale in chain:
+        if locale not in content.locales:
+            continue
+        node, why = resolve(content.locales[locale], key)
+        if why is None:
+            return node, None
+        first_why = first_why or why
+    return None, first_why or f"no locale {chain[0]}"
+
+
 # --- layouts ---------------------------------------------------------------------------------
 
 COLOUR = ListOf(Num(min=0, max=100), min_items=4, max_items=4)
@@ -408,8 +440,13 @@ def _unknown(what: str, name: str, known: dict) -> str:
 
 
 def load_layouts(layouts_dir: Path, fonts_dir: Path, content: Content | None,
-                 names: list[str] | None = None) -> tuple[Styles, dict[str, Layout]]:
-    """Read ``_styles.yaml`` and every layout (or those named), checking all references."""
+                 names: list[str] | None = None,
+                 chains: list[list[str]] | None = None) -> tuple[Styles, dict[str, Layout]]:
+    """Read ``_styles.yaml`` and every layout (or those named), checking all references.
+
+    ``chains`` lists the locale look-up orders to check (e.g. [["cy", "en-GB"]]
+    when Welsh may fall back to English); by default every locale on its own.
+    """
     ck = Checker()
     if not layouts_dir.is_dir():
         raise InputError([Problem(Location(display_name(layouts_dir)), "", "layouts folder not found")])
@@ -434,7 +471,7 @@ def load_layouts(layouts_dir: Path, fonts_dir: Path, content: Content | None,
         path, raw = raws[name]
         lay = _layout(name, path, raw, raws, ck)
         if lay is not None and styles is not None:
-            _check_layout_refs(lay, styles, content, ck)
+            _check_layout_refs(lay, styles, content, chains or [[c] for c in (content.locales if content else [])], ck)
             layouts[name] = lay
     if ck.errors or styles is None:
         raise InputError(ck.errors or [Problem(Location(display_name(layouts_dir)), "", "_styles.yaml is missing")])
@@ -514,7 +551,8 @@ def _layout(name: str, path: Path, raw: Any, raws: dict[str, Any], ck: Checker) 
                   folds=tuple(f * scale for f in got["folds"]), file=file, loc=loc)
 
 
-def _check_layout_refs(lay: Layout, styles: Styles, content: Content | None, ck: Checker) -> None:
+def _check_layout_refs(lay: Layout, styles: Styles, content: Content | None, chains: list[list[str]],
+                       ck: Checker) -> None:
     """Every style, colour, size, content key and contact a layout names must exist."""
     def style(name: str, loc: Location, key: str) -> None:
         if name not in styles.styles:
@@ -531,10 +569,13 @@ def _check_layout_refs(lay: Layout, styles: Styles, content: Content | None, ck:
     def text_key(key_: str, loc: Location, key: str, want: type) -> None:
         if content is None:
             return
-        for locale, ns in content.locales.items():
-            node, why = resolve(ns, key_)
+        for chain in chains:
+            node, why = resolve_in(content, chain, key_)
+            locale = chain[0]
             if why:
-                ck.error(loc, key, f"content key {quote(key_)} ({locale}): {why}")
+                hint = "" if len(chain) > 1 else (
+                    f"; add it to {content.root}/{locale}/ or pass --fallback-to-english" if locale != "en-GB" else "")
+                ck.error(loc, key, f"content key {quote(key_)} ({locale}): {why}{hint}")
             elif want is Text and not isinstance(node, Text):
                 ck.error(loc, key, f"content key {quote(key_)} ({locale}) is a group or list, not a text")
             elif want is list and not isinstance(node, list):
@@ -565,8 +606,8 @@ def _check_layout_refs(lay: Layout, styles: Styles, content: Content | None, ck:
                 else:
                     text_key(b.items, b.loc, f"{key}.items", list)
                     if content is not None:
-                        for _locale, ns in content.locales.items():
-                            node, _ = resolve(ns, b.items)
+                        for chain in chains:
+                            node, _ = resolve_in(content, chain, b.items)
                             if isinstance(node, list):
                                 ids = [i.id for i in node]
                                 for o in b.only:
