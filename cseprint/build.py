@@ -46,6 +46,7 @@ class Options:
     crop_marks: bool | None = None  # None: on for print-shop, off for office
     back_offset: tuple[float, float] = (0.0, 0.0)
     fallback_to_english: bool = False
+    school: Path | None = None
     today: dt.date = field(default_factory=dt.date.today)
 
 
@@ -119,20 +120,34 @@ def finishes(opts: Options) -> list[Finish]:
 def plan(opts: Options) -> Plan:
     """Load, compose and preflight everything; raise with every problem found."""
     content, styles, layouts = load(opts)
-    fonts = FontBook(styles, opts.fonts)
+    if opts.school is not None:
+        from .schools import load_profile, with_school
+
+        content = with_school(content, load_profile(opts.school, opts.content))
+    return compose_all(content, styles, layouts, FontBook(styles, opts.fonts), opts)
+
+
+def compose_all(content: Content, styles: Styles, layouts: dict[str, Layout], fonts: FontBook,
+                opts: Options) -> Plan:
+    """Compose and preflight every selected layout for one content (national or one school's)."""
     docs: list[tuple[str, Document]] = []
     problems: list[Problem] = []
+    fallback = "en-GB" if opts.fallback_to_english else None
+    wanted = [n for n in sorted(layouts) if content.school_id or not layouts[n].needs_school]
+    if not wanted:
+        raise InputError([Problem(None, "--layout", "the chosen layouts all need a school profile; add --school")])
     for i, finish in enumerate(finishes(opts)):
-        for name in sorted(layouts):
-            fallback = "en-GB" if opts.fallback_to_english else None
-            for doc in compose(layouts[name], styles, content, fonts, opts.locale, finish, fallback=fallback):
+        for name in wanted:
+            for doc in compose(layouts[name], styles, content, fonts, opts.locale, finish,
+                               school=content.school_id, fallback=fallback):
                 docs.append((output_path(doc), doc))
                 if i == 0:  # the finishes differ only in bleed and marks: check the pages once
                     problems.extend(check_document(doc, content, opts.today, opts.allow_unverified))
-    unique = list(dict.fromkeys(problems))
-    if unique:
-        raise PreflightError(unique)
-    return Plan(content, styles, layouts, docs, [])
+    errors = list(dict.fromkeys(p for p in problems if not p.warning))
+    if errors:
+        raise PreflightError(errors)
+    warnings = list(dict.fromkeys(p for p in problems if p.warning))
+    return Plan(content, styles, {n: layouts[n] for n in wanted}, docs, warnings)
 
 
 def render_all(p: Plan, opts: Options, progress: Callable[[str], None] | None = None) -> list[Output]:
@@ -190,6 +205,7 @@ def manifest(p: Plan, outputs: list[Output], opts: Options) -> dict:
         "generator": {"name": "cseprint", "version": __version__},
         "content": {"version": p.content.edition.version, "date": p.content.edition.date.isoformat()},
         "locale": opts.locale,
+        "school": p.content.school_id,
         "translation_reviewed": p.content.locale_info[opts.locale].reviewed,
         "unverified_contacts": unverified,
         "files": files,

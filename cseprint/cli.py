@@ -59,6 +59,8 @@ def _common(p: argparse.ArgumentParser) -> None:
                         "without this a missing text is an error")
     p.add_argument("--finish", choices=("office", "print-shop", "both"), default="both",
                    help="office printer, print shop, or both (default: both)")
+    p.add_argument("--school", type=Path, metavar="FILE",
+                   help="a school profile (content/schools/ID.yaml): build that school's own set into OUT/ID/")
     p.add_argument("--crop-marks", action=argparse.BooleanOptionalAction, default=None,
                    help="draw crop marks outside the bleed (default: on for print-shop files, off for office files)")
     p.add_argument("--back-offset", type=_offset, default=(0.0, 0.0), metavar="X,Y",
@@ -157,7 +159,7 @@ def _options(args: argparse.Namespace):
                    out=getattr(args, "out", PROJECT / "output"), names=args.names, locale=args.locale,
                    finish=args.finish, rgb=getattr(args, "rgb", False), allow_unverified=args.allow_unverified,
                    crop_marks=args.crop_marks, back_offset=args.back_offset,
-                   fallback_to_english=args.fallback_to_english, today=args.today)
+                   fallback_to_english=args.fallback_to_english, school=args.school, today=args.today)
 
 
 def cmd_build(args: argparse.Namespace, write: bool) -> int:
@@ -165,6 +167,8 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
 
     opts = _options(args)
     p = plan(opts)
+    for w in p.warnings:
+        print(f"warning: {w}", file=sys.stderr)
     if not write:
         pages = sum(len(d.pages) for _, d in p.docs)
         print(f"ok: {len(p.layouts)} layouts, {len(p.docs)} documents, {pages} pages checked; nothing written.")

@@ -17,8 +17,8 @@ import qrcode
 import qrcode.constants
 
 from . import textmarkup
-from .document import BoxReport, Document, Fill, Mark, Page, QRCode, Rect, Run, TextLine, mm
-from .errors import Location
+from .document import BoxReport, Document, Fill, Image, Mark, Page, QRCode, Rect, Run, TextLine, mm
+from .errors import InputError, Location, Problem
 from .fonts import Face, FontBook
 from .models import Box, Content, Item, Layout, Styles, Text, TextStyle
 from .textmarkup import Span
@@ -182,23 +182,32 @@ class Typesetter:
 
     def _split_long(self, word: Word, avail: float) -> list[Word] | None:
         """Break a web address after a '/' so each part fits; None if impossible."""
-        if not word.breakable_url or len(word.pieces) != 1:
+        urls = [i for i, p in enumerate(word.pieces) if p.url]
+        if len(urls) != 1:
             return None
-        p = word.pieces[0]
+        at = urls[0]
+        before, p, after = word.pieces[:at], word.pieces[at], word.pieces[at + 1:]
         chunks = re.findall(r"[^/]*/+|[^/]+$", p.text)
-        parts: list[Word] = []
+
+        def piece(text: str) -> Piece:
+            return Piece(text, p.style, p.bold, p.italic, True)
+
+        # pieces glued to the address (an opening bracket, a full stop) stay with its first/last part
+        parts: list[list[Piece]] = []
         cur = ""
         for ch in chunks:
             trial = cur + ch
-            if cur and self._measure(trial, p.style, p.bold, p.italic) > avail:
-                parts.append(Word([Piece(cur, p.style, p.bold, p.italic, True)], True))
+            lead = before if not parts else []
+            if cur and self._word_width(Word([*lead, piece(trial)])) > avail:
+                parts.append([*lead, piece(cur)])
                 cur = ch
             else:
                 cur = trial
-        parts.append(Word([Piece(cur, p.style, p.bold, p.italic, True)], True))
-        if any(self._word_width(w) > avail + 1e-6 for w in parts):
+        parts.append([*(before if not parts else []), piece(cur), *after])
+        words = [Word(ps, True) for ps in parts]
+        if any(self._word_width(w) > avail + 1e-6 for w in words):
             return None
-        return parts
+        return words
 
     def _line(self, words: list[Word], style: TextStyle, indent: float) -> SetLine:
         runs: list[Run] = []
@@ -271,7 +280,13 @@ class Composer:
         return node
 
     def spans(self, t: Text, **kw: bool) -> list[Span]:
-        spans = textmarkup.parse(t.value, self.content.contacts, self.content.edition, **kw)
+        try:
+            spans = textmarkup.parse(t.value, self.content.contacts, self.content.edition,
+                                     school=self.content.school_fields, **kw)
+        except textmarkup.NeedsSchool as exc:
+            raise InputError([Problem(t.loc, t.key, f"uses {exc} but no school profile was given; build with "
+                                      f"--school, or use this text only in boxes with when: school "
+                                      f"(layout {self.layout.name})")]) from None
         self.contacts.update(s.contact for s in spans if s.contact)
         return spans
 
@@ -331,6 +346,9 @@ class Composer:
         return Rect(t.x + mm(box.x), t.y1 - mm(box.y) - mm(box.h), mm(box.w), mm(box.h))
 
     def box(self, page: Page, box: Box, bleed_pt: float) -> None:
+        has_school = self.content.school_id is not None
+        if (box.when == "school" and not has_school) or (box.when == "no-school" and has_school):
+            return
         r = self.rect(page, box)
         under = box.background or self._under(page, r)
         if box.background:
@@ -352,6 +370,13 @@ class Composer:
                 blocks.append((self.ts.set(self.spans(self.text(k)), self.style(box.style), inner.w, 0.0), 0.0, k))
         elif box.kind == "list":
             self.list_box(page, box, inner, rep, blocks)
+            return
+        elif box.kind == "people":
+            self.people_box(page, box, inner, rep, blocks)
+            return
+        elif box.kind == "logo":
+            if self.content.school_logo:
+                page.images.append(fit_image(self.content.school_logo, inner, box.name))
             return
         elif box.kind == "contacts":
             blocks.extend(self.contact_rows(box, inner.w))
@@ -462,6 +487,53 @@ class Composer:
             col_heights.append(top - y)
         rep.needed = needed + max(col_heights, default=0.0)
 
+    def people_box(self, page: Page, box: Box, inner: Rect, rep: BoxReport,
+                   head: list[tuple[Block, float, str]]) -> None:
+        """The DSL and deputies: photo (if any has one) beside name, role, place and phone."""
+        people = list(self.content.school_people)
+        role_name = self.content.school_fields.get("role_name", "")
+        name_style = self.style(box.label_style or "label")
+        body, number = self.style(box.style), self.style(box.number_style)
+        cols = box.columns
+        gap, col_gap = mm(box.gap), mm(box.column_gap)
+        col_w = (inner.w - col_gap * (cols - 1)) / cols
+        photo = mm(box.photo_size) if any(p.photo for p in people) else 0.0
+        beside = photo + mm(3) if photo else 0.0
+        cells = []
+        for i, p in enumerate(people):
+            text_w = (inner.w if i == 0 else col_w) - beside  # the lead has a row of their own
+            title = role_name if i == 0 else f"Deputy {role_name}"
+            blocks = [(self.ts.set([Span(p.name)], name_style, text_w), "school.dsl" if i == 0 else f"school.deputies[{i - 1}]"),
+                      (self.ts.set([Span(title)], body, text_w), "school.role_name")]
+            for extra in (p.role, p.location):
+                if extra:
+                    blocks.append((self.ts.set([Span(extra)], body, text_w), "school.people"))
+            if p.phone:
+                blocks.append((self.ts.set([Span(p.phone, nobreak=True)], number, text_w), "school.people.phone"))
+            h = max(sum(b.height for b, _ in blocks), photo)
+            cells.append((p, blocks, h))
+        y = inner.y1
+        for blk, dx, key in head:
+            y = self.emit(page, box, blk, inner.x, y, inner.w, key, dx, rep)
+        if head:
+            y -= gap
+        top = y
+        # the lead on a row of their own, then the deputies `columns` to a row
+        rows = [cells[:1]] + [cells[s:s + cols] for s in range(1, len(cells), cols)]
+        for row in rows:
+            if not row:
+                continue
+            row_h = max(h for _, _, h in row)
+            for ci, (p, blocks, _h) in enumerate(row):
+                x = inner.x + ci * (col_w + col_gap)
+                if p.photo:
+                    page.images.append(fit_image(p.photo, Rect(x, top - photo, photo, photo), box.name))
+                ty = top
+                for blk, key in blocks:
+                    ty = self.emit(page, box, blk, x + beside, ty, col_w - beside, key, 0.0, rep)
+            top -= row_h + gap
+        rep.needed = inner.y1 - top - gap
+
     def place(self, page: Page, box: Box, inner: Rect, rep: BoxReport, blocks: list[tuple[Block, float, str]],
               qr: tuple[QRCode, float] | None) -> None:
         gap = mm(box.gap)
@@ -526,6 +598,18 @@ class Composer:
 
     def _line_align(self, ln: SetLine) -> str:
         return "left"
+
+
+def fit_image(path: str, area: Rect, box: str) -> Image:
+    """Fit an image into ``area`` keeping its proportions, centred; note its printed dpi."""
+    from PIL import Image as PILImage  # pixel size only; the image is drawn by write_pdf
+
+    with PILImage.open(path) as im:
+        pw, ph = im.size
+    scale = min(area.w / pw, area.h / ph)
+    w, h = pw * scale, ph * scale
+    dpi = pw / (w / 72)
+    return Image(Rect(area.x + (area.w - w) / 2, area.y + (area.h - h) / 2, w, h), path, box, dpi)
 
 
 def extend_to_bleed(r: Rect, trim: Rect, b: float, tol: float = 0.05) -> Rect:
@@ -620,6 +704,7 @@ def impose(layout: Layout, pages: list[Page], finish: Finish) -> list[Page]:
                 sheet.lines.extend(TextLine(ln.y + dy, tuple(Run(r.x + dx, r.text, r.font, r.size, r.colour, r.missing)
                                                               for r in ln.runs), ln.box, ln.key, ln.role,
                                             ln.rect.moved(dx, dy)) for ln in src.lines)
+                sheet.images.extend(Image(i.rect.moved(dx, dy), i.path, i.box, i.dpi) for i in src.images)
                 sheet.qrcodes.extend(QRCode(q.rect.moved(dx, dy), q.module, q.matrix, q.payload, q.level, q.quiet,
                                             q.box, q.key, q.colour, q.paper) for q in src.qrcodes)
         if finish.crop_marks:

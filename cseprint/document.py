@@ -104,6 +104,16 @@ class QRCode:
 
 
 @dataclass(frozen=True)
+class Image:
+    """A photo or logo (PNG/JPEG inside the content folder), fitted into ``rect``."""
+
+    rect: Rect
+    path: str
+    box: str
+    dpi: float  # effective resolution at this printed size
+
+
+@dataclass(frozen=True)
 class Mark:
     """A hairline outside the trim: a crop mark or a fold mark."""
 
@@ -142,6 +152,7 @@ class Page:
     fills: list[Fill] = field(default_factory=list)
     lines: list[TextLine] = field(default_factory=list)
     qrcodes: list[QRCode] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)
     boxes: list[BoxReport] = field(default_factory=list)
 

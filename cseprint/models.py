@@ -105,6 +105,10 @@ class Content:
     contacts: dict[str, Contact]
     locales: dict[str, Namespace]
     locale_info: dict[str, LocaleInfo] = field(default_factory=dict)
+    school_id: str | None = None
+    school_fields: dict[str, str] = field(default_factory=dict)  # {school.name}, {school.role_name}, ...
+    school_people: tuple = ()  # schools.Person: the DSL first, then the deputies
+    school_logo: str | None = None
 
 
 @dataclass(frozen=True)
@@ -187,6 +191,8 @@ class Box:
     caption: bool = True
     caption_style: str = "caption"
     label: str | None = None
+    when: str = "always"  # always | school | no-school
+    photo_size: float = 25.0
 
 
 @dataclass(frozen=True)
@@ -220,5 +226,6 @@ class Layout:
     subject: str
     imposition: Imposition | None
     folds: tuple[float, ...]
+    needs_school: bool
     file: str
     loc: Location

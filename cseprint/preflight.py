@@ -14,6 +14,7 @@ from .document import Document, Page, Rect
 from .errors import Problem
 from .models import Content
 
+IMAGE_MIN_DPI = 150
 SMALL_MIN_PT = 6.0  # floor for 'small' text (edition line, captions on cards)
 QR_MIN_MM = {"card": 20.0, "poster": 30.0, "leaflet": 30.0}
 MM = 72 / 25.4
@@ -124,6 +125,12 @@ def _check_page(doc: Document, page: Page) -> list[Problem]:
                 out.append(Problem(loc, _key(doc, page.name, ln.box, ln.key),
                                    f"text '{ln.text[:40]}' lies outside the safe zone "
                                    f"({(page.safe.x - page.trim.x) / MM:.0f} mm inside the trim); move the box inwards"))
+    for im in page.images:
+        rep = reports.get(im.box)
+        if im.dpi < IMAGE_MIN_DPI:
+            out.append(Problem(rep.loc if rep else None, _key(doc, page.name, im.box),
+                               f"image {im.path.rsplit('/', 1)[-1]} prints at {im.dpi:.0f} dpi; at least "
+                               f"{IMAGE_MIN_DPI} dpi (ideally 300) looks sharp: use a larger image", warning=True))
     floor_mm = QR_MIN_MM.get(doc.kind, 30.0)
     for q in page.qrcodes:
         rep = reports.get(q.box)

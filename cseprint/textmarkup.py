@@ -24,6 +24,8 @@ TOKEN_RE = re.compile(r"<(/?)([bi])>|<br\s*/?>|\{\{|\}\}|\{([^{}\n]{0,80})\}")
 PLACEHOLDER_RE = re.compile(r"([a-z0-9][a-z0-9-]*)\.([a-z_]+)")
 CONTACT_FIELDS = ("name", "short_name", "phone", "textphone", "email", "web", "hours")
 EDITION_FIELDS = ("version", "date")
+SCHOOL_FIELDS = ("name", "role_name", "dsl_name")  # from a school profile (see schools.py)
+SCHOOL_CONTACT_PREFIX = "school-"  # contacts a school profile adds: school-council, school-council-ooh, ...
 
 # Literal contact details that must come from the registry instead.
 LITERAL_PATTERNS = [
@@ -102,6 +104,10 @@ def _placeholder_problem(ph: str, contacts: dict[str, Contact]) -> str | None:
     cid, fld = pm.groups()
     if cid == "edition":
         return None if fld in EDITION_FIELDS else f"{{{ph}}}: the edition has only {', '.join(EDITION_FIELDS)}"
+    if cid == "school":
+        return None if fld in SCHOOL_FIELDS else f"{{{ph}}}: a school has only {', '.join(SCHOOL_FIELDS)}"
+    if cid.startswith(SCHOOL_CONTACT_PREFIX) and cid not in contacts:
+        return None if fld in CONTACT_FIELDS else f"{{{ph}}}: '{fld}' is not a contact field"
     if cid not in contacts:
         import difflib
         hint = difflib.get_close_matches(cid, list(contacts), n=1)
@@ -114,8 +120,12 @@ def _placeholder_problem(ph: str, contacts: dict[str, Contact]) -> str | None:
     return None
 
 
+class NeedsSchool(LookupError):
+    """A text names school details ({school.name}, {school-council.phone}) but no profile was given."""
+
+
 def parse(text: str, contacts: dict[str, Contact], edition: Edition, *, bold: bool = False,
-          italic: bool = False) -> list[Span]:
+          italic: bool = False, school: dict[str, str] | None = None) -> list[Span]:
     """Turn validated text into spans. Placeholders become nobreak spans."""
     spans: list[Span] = []
     b, i = bold, italic
@@ -146,7 +156,13 @@ def parse(text: str, contacts: dict[str, Contact], edition: Edition, *, bold: bo
             if cid == "edition":
                 value = str(getattr(edition, fld))
                 spans.append(Span(value, b, i, nobreak=True))
+            elif cid == "school":
+                if not school or not school.get(fld):
+                    raise NeedsSchool(f"{{{cid}.{fld}}}")
+                spans.append(Span(school[fld], b, i, nobreak=False))
             else:
+                if cid not in contacts or getattr(contacts[cid], fld) is None:
+                    raise NeedsSchool(f"{{{cid}.{fld}}}")
                 value = getattr(contacts[cid], fld)
                 spans.append(Span(value, b, i, nobreak=fld != "name", url=fld == "web", contact=cid))
     plain(text[pos:])

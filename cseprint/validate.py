@@ -40,7 +40,7 @@ ID_RE = r"[a-z0-9][a-z0-9-]*"
 PAPER_MM = {"A3": (297.0, 420.0), "A4": (210.0, 297.0), "A5": (148.0, 210.0), "CR80": (85.6, 54.0)}
 KINDS = ("poster", "card", "leaflet")
 MIN_BODY_PT = {"poster": 14.0, "card": 12.0, "leaflet": 12.0}
-BOX_KINDS = ("text", "list", "contacts", "qr", "fill", "edition")
+BOX_KINDS = ("text", "list", "contacts", "qr", "fill", "edition", "people", "logo")
 SHOW = ("label", "short", "detail", "label+detail", "short+detail")
 VARIANTS = ("regular", "bold", "italic", "bold_italic")
 
@@ -369,6 +369,8 @@ BOX = Record({
     "caption": Bool(required=False, default=True),
     "caption_style": Str(required=False, default="caption"),
     "label": Str(required=False),
+    "when": Str(required=False, default="always", choices=("always", "school", "no-school")),
+    "photo_size": Num(required=False, default=25.0, min=5, max=200, unit="mm"),
 })
 PAGE = Record({
     "name": Str(pattern=r"[a-z][a-z0-9_-]*", pattern_help="a page name in lower-case letters"),
@@ -395,6 +397,7 @@ LAYOUT = Record({
         "sheet": Str(choices=("A4", "A3")),
     }, required=False),
     "folds": ListOf(Num(**MM), required=False, default=[]),
+    "needs_school": Bool(required=False, default=False),
 })
 
 
@@ -503,6 +506,7 @@ def _layout(name: str, path: Path, raw: Any, raws: dict[str, Any], ck: Checker) 
             ck.error(raw.loc_of("extends"), "extends", f"layout {quote(got['extends'])} cannot be extended (it is invalid or extends another)")
             return None
         pages_raw = base_got["pages"]
+        got["needs_school"] = got["needs_school"] or base_got["needs_school"]
         for k in ("type_scale", "min_body_pt"):
             if got[k] is None:
                 got[k] = base_got[k]
@@ -528,7 +532,7 @@ def _layout(name: str, path: Path, raw: Any, raws: dict[str, Any], ck: Checker) 
                 ck.error(b["_loc"], f"{b['_key']}.name", f"box name {quote(b['name'])} is used twice on page {p['name']}")
             seen.add(b["name"])
             fields = {k: v for k, v in b.items() if not k.startswith("_")}
-            for k in ("x", "y", "w", "h", "padding", "column_gap", "gap", "qr_size"):
+            for k in ("x", "y", "w", "h", "padding", "column_gap", "gap", "qr_size", "photo_size"):
                 fields[k] = fields[k] * scale
             for k in ("text", "only", "contacts"):
                 fields[k] = tuple(fields[k])
@@ -548,7 +552,7 @@ def _layout(name: str, path: Path, raw: Any, raws: dict[str, Any], ck: Checker) 
     return Layout(name=name, kind=kind, trim_w=w, trim_h=h, bleed=got["page"]["bleed"], safe=got["page"]["safe"] * scale,
                   min_body_pt=min_body, scale=scale, type_scale={k: v * scale for k, v in ts.items()},
                   pages=tuple(pages), title=got["title"], subject=got["subject"], imposition=imposition,
-                  folds=tuple(f * scale for f in got["folds"]), file=file, loc=loc)
+                  folds=tuple(f * scale for f in got["folds"]), needs_school=got["needs_school"], file=file, loc=loc)
 
 
 def _check_layout_refs(lay: Layout, styles: Styles, content: Content | None, chains: list[list[str]],
@@ -636,6 +640,13 @@ def _check_layout_refs(lay: Layout, styles: Styles, content: Content | None, cha
                         ck.error(b.loc, f"{key}.qr", f"contact {cid} has no web address")
                 if b.caption:
                     style(b.caption_style, b.loc, f"{key}.caption_style")
+            if b.kind == "people":
+                style(b.label_style or "label", b.loc, f"{key}.label_style")
+                if b.when != "school" and not lay.needs_school:
+                    ck.error(b.loc, f"{key}.when", "a people box shows a school's staff: set when: school, "
+                             "or needs_school: true on the layout")
+            if b.kind == "logo" and b.when != "school" and not lay.needs_school:
+                ck.error(b.loc, f"{key}.when", "a logo box shows a school's logo: set when: school")
             if b.kind == "edition":
                 if not b.text:
                     ck.error(b.loc, f"{key}.text", "missing; an edition box names the edition line text")

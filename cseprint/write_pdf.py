@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import io
 
+from PIL import Image as PILImage
 from reportlab.lib.colors import CMYKColor, Color
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
@@ -70,6 +72,8 @@ def _page(c: canvas.Canvas, doc: Document, page: Page, rgb: bool) -> None:
     for f in page.fills:
         c.setFillColor(_colour(doc, f.colour, rgb))
         c.rect(f.rect.x, f.rect.y, f.rect.w, f.rect.h, stroke=0, fill=1)
+    for im in page.images:
+        c.drawImage(_image(im.path, rgb), im.rect.x, im.rect.y, im.rect.w, im.rect.h)
     for q in page.qrcodes:
         _qr(c, doc, q, rgb)
     for ln in page.lines:
@@ -85,6 +89,20 @@ def _page(c: canvas.Canvas, doc: Document, page: Page, rgb: bool) -> None:
                 c.setDash(2, 2)
             c.line(m.x1, m.y1, m.x2, m.y2)
             c.setDash()
+
+
+def _image(path: str, rgb: bool) -> ImageReader:
+    """Photos go in as RGB for screen files and are converted to CMYK for print files,
+    so a CMYK file holds no RGB at all. Transparency is flattened onto white paper."""
+    with PILImage.open(path) as im:
+        im.load()
+        if im.mode in ("RGBA", "LA", "P"):
+            im = im.convert("RGBA")
+            flat = PILImage.new("RGB", im.size, (255, 255, 255))
+            flat.paste(im, mask=im.getchannel("A"))
+            im = flat
+        im = im.convert("RGB" if rgb else "CMYK")
+        return ImageReader(im)
 
 
 def _qr(c: canvas.Canvas, doc: Document, q: QRCode, rgb: bool) -> None:
