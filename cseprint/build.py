@@ -213,41 +213,48 @@ def manifest(p: Plan, outputs: list[Output], opts: Options) -> dict:
 
 
 def write_atomically(out: Path, outputs: list[Output], man: dict, extra: dict[str, bytes] | None = None) -> None:
-    """Stage every file beside the output, then move them in and write the manifest last.
-
-    Files listed in the previous manifest that this build did not make are
-    removed, so the folder always matches its manifest.
-    """
+    """Stage every file beside the output, then move them in and write the manifest last."""
     out.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=".cseprint-", dir=out))
+    stage = new_stage(out)
     files = {o.path: o.data for o in outputs} | (extra or {})
     try:
         for rel, data in files.items():
             target = stage / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        old = previous_files(out)
-        for rel in files:
-            dest = out / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(stage / rel, dest)
-        new = set(files)
-        for stale in sorted(old - new):
-            p = out / stale
-            if p.is_file() and p.resolve().is_relative_to(out.resolve()):
-                p.unlink()
-        tmp = stage / MANIFEST
-        tmp.write_text(json.dumps(man, indent=2, sort_keys=False) + "\n", encoding="utf-8")
-        os.replace(tmp, out / MANIFEST)
+        commit(out, stage, sorted(files), man)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+def new_stage(out: Path) -> Path:
+    """A staging folder inside the output folder (same file system, so renames are atomic)."""
+    out.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=".cseprint-", dir=out))
+
+
+def commit(out: Path, stage: Path, paths: list[str], man: dict) -> None:
+    """Move staged files into place, drop files of the previous build that this one did not
+    make (so the folder always matches its manifest), and write the manifest last."""
+    old = previous_files(out)
+    for rel in paths:
+        dest = out / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(stage / rel, dest)
+    for stale in sorted(old - set(paths)):
+        p = out / stale
+        if p.is_file() and p.resolve().is_relative_to(out.resolve()):
+            p.unlink()
+    tmp = stage / MANIFEST
+    tmp.write_text(json.dumps(man, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, out / MANIFEST)
 
 
 def previous_files(out: Path) -> set[str]:
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
         paths = [f.get("path") for f in data.get("files", []) if isinstance(f, dict)]
-        paths += [p for p in data.get("previews", []) if isinstance(p, str)]
+        paths += [p for p in data.get("previews", []) + data.get("packs", []) if isinstance(p, str)]
         return {p for p in paths if isinstance(p, str) and ".." not in Path(p).parts and not Path(p).is_absolute()}
     except (OSError, ValueError, AttributeError):
         return set()

@@ -96,6 +96,13 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=PROJECT / "output", metavar="DIR",
                    help="output folder (default: output/)")
     b.add_argument("--rgb", action="store_true", help="write RGB colour for screens instead of CMYK for print")
+    b.add_argument("--schools", type=Path, metavar="FILE.csv",
+                   help="a spreadsheet of schools (CSV, UTF-8; columns in the README): build every school's set "
+                        "into OUT/ID/ and an email pack OUT/packs/ID.zip, on all cores")
+    b.add_argument("--strict", action="store_true",
+                   help="with --schools: if any school fails, write nothing (default: build the others)")
+    b.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="with --schools: worker processes (default: one per core)")
     b.add_argument("--previews", action="store_true",
                    help="also write PNG previews of every page and OUT/previews/index.html, a contact sheet")
     c = sub.add_parser("check", help="run every check, write nothing",
@@ -166,6 +173,11 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
     from .build import manifest, plan, previews, render_all, write_atomically
 
     opts = _options(args)
+    if getattr(args, "schools", None):
+        if args.school:
+            print("generate.py build: error: use --school or --schools, not both", file=sys.stderr)
+            return 2
+        return cmd_batch(args, opts)
     p = plan(opts)
     for w in p.warnings:
         print(f"warning: {w}", file=sys.stderr)
@@ -207,6 +219,60 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
     if man["unverified_contacts"]:
         print("WARNING: printed contacts that are unconfirmed or past review: " + ", ".join(man["unverified_contacts"]))
     return 0
+
+
+def cmd_batch(args: argparse.Namespace, opts) -> int:
+    import shutil
+
+    from . import batch
+    from .build import commit, new_stage
+
+    tty = sys.stderr.isatty()
+
+    def progress(done: int, total: int, elapsed: float) -> None:
+        if not tty and done != total and done % max(1, total // 10):
+            return
+        left = elapsed / done * (total - done)
+        bar = "#" * (30 * done // total)
+        end = "" if tty and done != total else "\n"
+        print(f"\r[{bar:<30}] {done}/{total} schools, {elapsed:5.1f} s, about {left:4.0f} s left",
+              end=end, file=sys.stderr, flush=True)
+
+    stage = new_stage(opts.out)
+    try:
+        results = batch.run(opts, args.schools, stage, jobs=args.jobs, progress=progress)
+        good = [r for r in results if r.ok]
+        bad = [r for r in results if not r.ok]
+        for r in bad:
+            print(f"FAILED row {r.row} ({r.school or 'no id'}):", file=sys.stderr)
+            for p in r.problems:
+                print(f"  {p}", file=sys.stderr)
+        for r in good:
+            for w in r.warnings:
+                print(f"warning: row {r.row} ({r.school}): {w}", file=sys.stderr)
+        if bad and args.strict:
+            print(f"\n{len(bad)} of {len(results)} schools failed; --strict: nothing was written.", file=sys.stderr)
+            return 1
+        files = sorted((f for r in good for f in r.files), key=lambda f: f["path"])
+        packs = sorted(r.pack for r in good if r.pack)
+        man = {
+            "generator": {"name": "cseprint", "version": __version__},
+            "locale": opts.locale,
+            "schools": {"source": str(args.schools), "built": [r.school for r in good],
+                        "failed": [{"row": r.row, "school": r.school, "problems": r.problems} for r in bad]},
+            "packs": packs,
+            "files": files,
+        }
+        if good:
+            commit(opts.out, stage, [f["path"] for f in files] + packs, man)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    out_name = _rel(opts.out)
+    print(f"built {len(good)} of {len(results)} schools into {out_name}/ ({len(files)} PDFs, {len(packs)} zip packs "
+          f"in {out_name}/packs/)" + (f"; {len(bad)} failed (see above)" if bad else ""))
+    if not good:
+        print("nothing was written.", file=sys.stderr)
+    return 1 if bad else 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:

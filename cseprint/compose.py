@@ -265,6 +265,7 @@ class Composer:
         self.fell_back: set[str] = set()
         self.ts = Typesetter(fonts, layout, styles)
         self.contacts: set[str] = set()
+        self.uses_school = False
 
     # content access
     def lookup(self, key: str):
@@ -284,10 +285,15 @@ class Composer:
             spans = textmarkup.parse(t.value, self.content.contacts, self.content.edition,
                                      school=self.content.school_fields, **kw)
         except textmarkup.NeedsSchool as exc:
-            raise InputError([Problem(t.loc, t.key, f"uses {exc} but no school profile was given; build with "
-                                      f"--school, or use this text only in boxes with when: school "
-                                      f"(layout {self.layout.name})")]) from None
+            if self.content.school_id:
+                why = f"uses {exc}, which the school profile '{self.content.school_id}' does not give"
+            else:
+                why = (f"uses {exc} but no school profile was given; build with --school, or use this text "
+                       "only in boxes with when: school")
+            raise InputError([Problem(t.loc, t.key, f"{why} (layout {self.layout.name})")]) from None
         self.contacts.update(s.contact for s in spans if s.contact)
+        if any(s.school or (s.contact or "").startswith(textmarkup.SCHOOL_CONTACT_PREFIX) for s in spans):
+            self.uses_school = True
         return spans
 
     def plain(self, key: str) -> str:
@@ -318,7 +324,8 @@ class Composer:
             title=self.plain(self.layout.title), subject=self.plain(self.layout.subject),
             author=self.content.edition.author, pages=pages, palette=palette, fonts=dict(sorted(self.ts.used.items())),
             contacts=set(self.contacts), min_body_pt=self.layout.min_body_pt, kind=self.layout.kind,
-            file=self.layout.file, school=self.school, fell_back=sorted(self.fell_back))
+            file=self.layout.file, school=self.school, fell_back=sorted(self.fell_back),
+            uses_school=self.uses_school)
 
     def page(self, pdef, margin: float, bleed: float, marks: bool = True) -> Page:
         lay = self.layout
@@ -349,6 +356,8 @@ class Composer:
         has_school = self.content.school_id is not None
         if (box.when == "school" and not has_school) or (box.when == "no-school" and has_school):
             return
+        if has_school and (box.when != "always" or box.kind in ("people", "logo")):
+            self.uses_school = True
         r = self.rect(page, box)
         under = box.background or self._under(page, r)
         if box.background:

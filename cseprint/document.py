@@ -177,3 +177,4 @@ class Document:
     file: str  # layout file, for messages
     school: str | None = None
     fell_back: list[str] = field(default_factory=list)  # content keys printed from the fallback locale
+    uses_school: bool = False  # anything school-specific on it (else it is the national product)

@@ -63,8 +63,8 @@ class School:
     deputies: tuple[Person, ...]
     council_name: str
     council_phone: str
-    council_hours: str | None
-    council_out_of_hours: str | None
+    council_hours: str
+    council_out_of_hours: str
     partnership_web: str | None
     checked_on: dt.date
     loc: Location
@@ -93,8 +93,8 @@ PROFILE = Record({
     "council": Record({
         "name": Str(max_len=120, multiline=False),
         "phone": Str(max_len=30, multiline=False),
-        "hours": Str(required=False, max_len=120, multiline=False),
-        "out_of_hours": PHONE,
+        "hours": Str(max_len=120, multiline=False),
+        "out_of_hours": Str(max_len=30, multiline=False),
     }),
     "partnership_web": Str(required=False, pattern=r"https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]*)?",
                            pattern_help="an https:// address with no spaces"),
@@ -102,9 +102,10 @@ PROFILE = Record({
 })
 
 
-def check_phone(printed: str | None, loc: Location, key: str, ck: Checker) -> None:
+def check_phone(printed: str | None, raw: object, field: str, key: str, ck: Checker) -> None:
     if printed is None:
         return
+    loc = raw.loc_of(field) if isinstance(raw, LDict) else Location("")
     why = phones.check_pair(printed, printed.replace(" ", ""))
     if why:
         ck.error(loc, key, why)
@@ -160,17 +161,18 @@ def build_school(raw: Any, loc: Location, default_id: str, content_root: Path, c
         ck.error(loc, "id", f"{quote(sid)} is not a usable id; write id: with lower-case letters, digits and hyphens")
         return None
 
-    def person(p: dict, key: str) -> Person:
-        check_phone(p["phone"], p["_loc"], f"{key}.phone", ck)
-        photo = check_image(p["photo"], content_root, p["_loc"], f"{key}.photo", ck)
+    def person(p: dict, rawp: object, key: str) -> Person:
+        check_phone(p["phone"], rawp, "phone", f"{key}.phone", ck)
+        ploc = rawp.loc_of("photo") if isinstance(rawp, LDict) else p["_loc"]
+        photo = check_image(p["photo"], content_root, ploc, f"{key}.photo", ck)
         return Person(p["name"], p["role"], photo, p["phone"], p["location"], p["_loc"])
 
-    dsl = person(got["dsl"], "dsl")
-    deputies = tuple(person(d, f"deputies[{i}]") for i, d in enumerate(got["deputies"]))
+    dsl = person(got["dsl"], raw["dsl"], "dsl")
+    deputies = tuple(person(d, raw["deputies"][i], f"deputies[{i}]") for i, d in enumerate(got["deputies"]))
     council = got["council"]
-    check_phone(council["phone"], council["_loc"], "council.phone", ck)
-    check_phone(council["out_of_hours"], council["_loc"], "council.out_of_hours", ck)
-    logo = check_image(got["logo"], content_root, loc, "logo", ck)
+    check_phone(council["phone"], raw["council"], "phone", "council.phone", ck)
+    check_phone(council["out_of_hours"], raw["council"], "out_of_hours", "council.out_of_hours", ck)
+    logo = check_image(got["logo"], content_root, raw.loc_of("logo") if isinstance(raw, LDict) else loc, "logo", ck)
     return School(sid, got["name"], nation, role, logo, dsl, deputies, council["name"], council["phone"],
                   council["hours"], council["out_of_hours"], got["partnership_web"], got["checked_on"], loc)
 
@@ -299,10 +301,9 @@ def with_school(content: Content, school: School) -> Content:
         id="school-council", name=school.council_name, phone=school.council_phone,
         dial=school.council_phone.replace(" ", ""), hours=school.council_hours,
         hours_status="confirmed" if school.council_hours else None)))}
-    if school.council_out_of_hours:
-        extra["school-council-ooh"] = Contact(**(base | dict(
-            id="school-council-ooh", name=f"{school.council_name} (out of hours)", phone=school.council_out_of_hours,
-            dial=school.council_out_of_hours.replace(" ", ""))))
+    extra["school-council-ooh"] = Contact(**(base | dict(
+        id="school-council-ooh", name=f"{school.council_name} (out of hours)", phone=school.council_out_of_hours,
+        dial=school.council_out_of_hours.replace(" ", ""))))
     if school.partnership_web:
         extra["school-partnership"] = Contact(**(base | dict(
             id="school-partnership", name="Local safeguarding partnership", web=school.partnership_web)))

@@ -48,6 +48,7 @@ class Span:
     nobreak: bool = False
     url: bool = False
     contact: str | None = None
+    school: bool = False  # came from the school profile
 
 
 LINE_BREAK = Span("\n")
@@ -159,7 +160,7 @@ def parse(text: str, contacts: dict[str, Contact], edition: Edition, *, bold: bo
             elif cid == "school":
                 if not school or not school.get(fld):
                     raise NeedsSchool(f"{{{cid}.{fld}}}")
-                spans.append(Span(school[fld], b, i, nobreak=False))
+                spans.append(Span(school[fld], b, i, nobreak=False, school=True))
             else:
                 if cid not in contacts or getattr(contacts[cid], fld) is None:
                     raise NeedsSchool(f"{{{cid}.{fld}}}")

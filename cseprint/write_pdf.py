@@ -9,6 +9,7 @@ Output is byte-for-byte reproducible (``invariant=1``).
 
 from __future__ import annotations
 
+import functools
 import io
 
 from PIL import Image as PILImage
@@ -91,6 +92,7 @@ def _page(c: canvas.Canvas, doc: Document, page: Page, rgb: bool) -> None:
             c.setDash()
 
 
+@functools.lru_cache(maxsize=128)
 def _image(path: str, rgb: bool) -> ImageReader:
     """Photos go in as RGB for screen files and are converted to CMYK for print files,
     so a CMYK file holds no RGB at all. Transparency is flattened onto white paper."""

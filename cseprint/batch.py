@@ -1,0 +1,147 @@
+"""Build every school of a local authority's spreadsheet, on all cores.
+
+Each worker process loads the fonts, content and layouts once (in its
+initializer) and then builds school after school: validate the row, compose,
+preflight, write, verify, and pack the school's files into a zip to email.
+A bad row fails that school only (unless --strict) and is reported with its
+row number. Products that do not depend on the school (the national posters)
+are made once per process and reused, byte for byte.
+
+Nothing reaches the output folder until every school is done: files are
+staged beside it and moved in at the end, the manifest last.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import multiprocessing as mp
+import os
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .build import Options, compose_all, load
+from .errors import InputError, Location, Problem, VerifyError
+from .fonts import FontBook
+from .load import LDict
+from .schema import Checker
+
+ZIP_DATE = (2000, 1, 1, 0, 0, 0)  # fixed, so packs are reproducible
+
+
+@dataclass
+class SchoolResult:
+    row: int
+    school: str | None
+    ok: bool
+    problems: list[str] = field(default_factory=list)
+    files: list[dict] = field(default_factory=list)  # manifest entries
+    pack: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+_STATE: dict = {}
+
+
+def _init(opts: Options, stage: str) -> None:
+    content, styles, layouts = load(opts)
+    _STATE.update(opts=opts, stage=Path(stage), content=content, styles=styles, layouts=layouts,
+                  fonts=FontBook(styles, opts.fonts), national={})
+
+
+def build_one(task: tuple[int, LDict]) -> SchoolResult:
+    """Build one school's full set into the staging folder (runs in a worker)."""
+    from .schools import build_school, with_school
+    from .verify import verify
+    from .write_pdf import render
+
+    row, raw = task
+    st = _STATE
+    opts: Options = st["opts"]
+    ck = Checker()
+    default_id = f"row-{row}"
+    school = build_school(raw, raw.loc, default_id, opts.content, ck)
+    if ck.errors or school is None:
+        return SchoolResult(row, raw.get("id") if isinstance(raw.get("id"), str) else None, False,
+                            [str(p) for p in ck.errors] or [f"row {row}: not a school"])
+    try:
+        content = with_school(st["content"], school)
+        p = compose_all(content, st["styles"], st["layouts"], st["fonts"], opts)
+    except InputError as exc:
+        return SchoolResult(row, school.id, False, [str(x) for x in exc.problems])
+    files = []
+    pack = io.BytesIO()
+    failures: list[str] = []
+    with zipfile.ZipFile(pack, "w", zipfile.ZIP_DEFLATED) as z:
+        for path, doc in p.docs:
+            key = doc.layout, doc.variant, doc.finish, doc.locale
+            if not doc.uses_school and key in st["national"]:
+                data = st["national"][key]
+            else:
+                data = render(doc, rgb=opts.rgb, creator=f"cseprint {__version__}")
+                failures.extend(verify(doc, data))
+                if not doc.uses_school:
+                    st["national"][key] = data
+            target = st["stage"] / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            info = zipfile.ZipInfo(path.split("/", 1)[1], ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
+            files.append({"path": path, "layout": doc.layout, "locale": doc.locale, "school": school.id,
+                          "pages": len(doc.pages), "sha256": hashlib.sha256(data).hexdigest(),
+                          "variant": doc.variant, "finish": doc.finish})
+    if failures:
+        return SchoolResult(row, school.id, False, failures)
+    pack_path = f"packs/{school.id}.zip"
+    target = st["stage"] / pack_path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(pack.getvalue())
+    return SchoolResult(row, school.id, True, [], files, pack_path, [str(w) for w in p.warnings])
+
+
+def run(opts: Options, csv_path: Path, stage: Path, jobs: int | None = None,
+        progress: Callable[[int, int, float], None] | None = None) -> list[SchoolResult]:
+    """Build every row; returns results in row order. Raises InputError for a bad file."""
+    from .schools import read_csv
+
+    rows, problems = read_csv(csv_path)
+    if problems:
+        raise InputError(problems)
+    if not rows:
+        raise InputError([Problem(Location(str(csv_path)), "", "no school rows found")])
+    load(opts)  # fail fast, in this process, on bad content or layouts
+    seen: dict[str, int] = {}
+    dupes = []
+    for row, raw in rows:
+        sid = raw.get("id")
+        if isinstance(sid, str):
+            if sid in seen:
+                dupes.append(Problem(raw.loc, "id", f"school id '{sid}' is also used on row {seen[sid]}"))
+            seen.setdefault(sid, row)
+    if dupes:
+        raise InputError(dupes)
+    jobs = jobs or os.cpu_count() or 1
+    results: list[SchoolResult] = []
+    start = time.monotonic()
+    if jobs == 1:
+        _init(opts, str(stage))
+        for task in rows:
+            results.append(build_one(task))
+            if progress:
+                progress(len(results), len(rows), time.monotonic() - start)
+    else:
+        ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
+        with ctx.Pool(jobs, initializer=_init, initargs=(opts, str(stage))) as pool:
+            for res in pool.imap_unordered(build_one, rows, chunksize=4):
+                results.append(res)
+                if progress:
+                    progress(len(results), len(rows), time.monotonic() - start)
+    return sorted(results, key=lambda r: r.row)
+
+
+__all__ = ["run", "SchoolResult", "VerifyError"]
