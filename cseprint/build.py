@@ -167,6 +167,20 @@ def render_all(p: Plan, opts: Options, progress: Callable[[str], None] | None = 
     return outputs
 
 
+def web_copies(p: Plan, opts: Options) -> dict[str, bytes]:
+    """One accessible HTML page per layout (see write_html), beside the PDFs."""
+    from .write_html import render_html
+
+    files = {}
+    for name, lay in sorted(p.layouts.items()):
+        parts = [p.content.school_id] if p.content.school_id else []
+        if opts.locale != "en-GB":
+            parts.append(opts.locale)
+        path = "/".join([*parts, "web", f"{name}.html"])
+        files[path] = render_html(lay, p.styles, p.content, chain(opts)).encode("utf-8")
+    return files
+
+
 def previews(p: Plan, outputs: list[Output]) -> dict[str, bytes]:
     """PNG pages of every output and ``previews/index.html``, as {relative path: bytes}."""
     from .preview import contact_sheet, render_pngs
@@ -254,7 +268,8 @@ def previous_files(out: Path) -> set[str]:
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
         paths = [f.get("path") for f in data.get("files", []) if isinstance(f, dict)]
-        paths += [p for p in data.get("previews", []) + data.get("packs", []) if isinstance(p, str)]
+        for extra in ("previews", "packs", "web"):
+            paths += [p for p in data.get(extra, []) if isinstance(p, str)]
         return {p for p in paths if isinstance(p, str) and ".." not in Path(p).parts and not Path(p).is_absolute()}
     except (OSError, ValueError, AttributeError):
         return set()

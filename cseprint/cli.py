@@ -170,7 +170,7 @@ def _options(args: argparse.Namespace):
 
 
 def cmd_build(args: argparse.Namespace, write: bool) -> int:
-    from .build import manifest, plan, previews, render_all, write_atomically
+    from .build import manifest, plan, previews, render_all, web_copies, write_atomically
 
     opts = _options(args)
     if getattr(args, "schools", None):
@@ -197,9 +197,12 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
     outputs = render_all(p, opts, progress)
     if sys.stderr.isatty():
         print(file=sys.stderr)
-    extra = previews(p, outputs) if args.previews else {}
+    web = web_copies(p, opts)
+    pngs = previews(p, outputs) if args.previews else {}
+    extra = web | pngs
     man = manifest(p, outputs, opts)
-    man["previews"] = sorted(extra)
+    man["web"] = sorted(web)
+    man["previews"] = sorted(pngs)
     write_atomically(opts.out, outputs, man, extra)
     out_name = _rel(opts.out)
     for o in sorted(outputs, key=lambda o: o.path):
@@ -207,8 +210,9 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
               f"{o.doc.layout}, {o.doc.finish})")
     print(f"wrote {out_name}/manifest.json: {len(outputs)} files, content edition "
           f"{p.content.edition.version} ({p.content.edition.date})")
-    if extra:
-        print(f"wrote {out_name}/previews/: {len(extra) - 1} PNG pages; open {out_name}/previews/index.html")
+    print(f"wrote {len(web)} accessible web pages: {', '.join(f'{out_name}/{w}' for w in sorted(web))}")
+    if pngs:
+        print(f"wrote {out_name}/previews/: {len(pngs) - 1} PNG pages; open {out_name}/previews/index.html")
     info = p.content.locale_info[opts.locale]
     if not info.reviewed:
         print(f"WARNING: the {info.name} ({opts.locale}) text is a draft not yet reviewed by a fluent speaker "

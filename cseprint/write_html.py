@@ -1,0 +1,165 @@
+"""An accessible web copy of each material, from the same content as its PDF.
+
+reportlab cannot write tagged PDF, so a screen-reader user would get little
+from the PDF on a school's website. This writes, for each layout, one HTML
+page in the layout's reading order (page by page, box by box) with semantic
+headings and lists, ``tel:``/``mailto:``/``https:`` links from the registry,
+``lang`` set, alt text for photos and colours that meet WCAG 2.1 AA.
+Like write_pdf it is a writer at the edge: it reads models, never files.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from pathlib import Path
+
+from . import textmarkup
+from .models import Box, Content, Layout, Styles, Text
+from .textmarkup import Span
+from .validate import resolve_in
+
+CSS = """
+:root { color-scheme: light; }
+body { font-family: "Atkinson Hyperlegible", Verdana, system-ui, sans-serif; font-size: 1.125rem; line-height: 1.5;
+       color: #111; background: #fff; max-width: 46rem; margin: 0 auto; padding: 1.5rem; }
+h1 { color: #0b2247; font-size: 2rem; line-height: 1.2; }
+h2 { color: #0b2247; margin-top: 2rem; }
+a { color: #0b3d91; text-decoration: underline; }
+a:focus { outline: 3px solid #0b3d91; outline-offset: 2px; }
+.contacts { list-style: none; padding: 0; }
+.contacts li { margin: .4rem 0; }
+.number { font-weight: bold; white-space: nowrap; }
+.people { list-style: none; padding: 0; }
+.people li { display: flex; gap: 1rem; align-items: flex-start; margin-bottom: 1rem; }
+.people img { width: 6rem; height: 6rem; object-fit: cover; }
+footer { margin-top: 3rem; font-size: .95rem; color: #333; }
+"""
+
+
+class HtmlWriter:
+    def __init__(self, layout: Layout, styles: Styles, content: Content, chain: list[str]):
+        self.layout, self.styles, self.content, self.chain = layout, styles, content, chain
+
+    def node(self, key: str):
+        node, _ = resolve_in(self.content, self.chain, key)
+        return node
+
+    def inline(self, t: Text | None, **kw: bool) -> str:
+        if t is None:
+            return ""
+        spans = textmarkup.parse(t.value, self.content.contacts, self.content.edition,
+                                 school=self.content.school_fields, **kw)
+        return "".join(self.span(s) for s in spans)
+
+    def span(self, s: Span) -> str:
+        if s is textmarkup.LINE_BREAK:
+            return "<br>"
+        text = html.escape(s.text)
+        c = self.content.contacts.get(s.contact) if s.contact else None
+        if c is not None and s.url:
+            text = f'<a href="{html.escape(s.text, quote=True)}">{text}</a>'
+        elif c is not None and s.text == c.email:
+            text = f'<a href="mailto:{html.escape(s.text, quote=True)}">{text}</a>'
+        elif c is not None and s.text in (c.phone, c.textphone):
+            text = f'<a class="number" href="{tel(c.dial if s.text == c.phone else c.textphone_dial)}">{text}</a>'
+        if s.bold:
+            text = f"<strong>{text}</strong>"
+        if s.italic:
+            text = f"<em>{text}</em>"
+        return text
+
+    def page(self) -> str:
+        title = html.escape(plain(self, self.layout.title))
+        parts = [f"<h1>{title}</h1>"]
+        for pdef in self.layout.pages:
+            body = "".join(self.box(b) for b in pdef.boxes)
+            if body:
+                parts.append(f'<section aria-label="{html.escape(pdef.name)}">{body}</section>')
+        edition = self.content.edition
+        lang = self.chain[0]
+        return (f'<!doctype html>\n<html lang="{html.escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
+                f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{title}</title>\n'
+                f"<style>{CSS}</style>\n</head>\n<body>\n<main>\n" + "\n".join(parts)
+                + f"\n</main>\n<footer><p>Edition {html.escape(edition.version)}, {edition.date}. "
+                f"Numbers and addresses come from one checked registry.</p></footer>\n</body>\n</html>\n")
+
+    def box(self, b: Box) -> str:
+        has_school = self.content.school_id is not None
+        if (b.when == "school" and not has_school) or (b.when == "no-school" and has_school):
+            return ""
+        if b.kind in ("fill", "edition"):
+            return ""
+        out = []
+        if b.heading:
+            out.append(f"<h2>{self.inline(self.node(b.heading))}</h2>")
+        if b.kind == "text":
+            tag = "h2" if self.styles.styles[b.style].role == "heading" else "p"
+            out += [f"<{tag}>{self.inline(self.node(k))}</{tag}>" for k in b.text]
+        elif b.kind == "list":
+            items = list(self.node(b.items))
+            if b.only:
+                by_id = {i.id: i for i in items}
+                items = [by_id[i] for i in b.only]
+            lis = []
+            for item in items:
+                fields = b.show.split("+")
+                label = item.get(fields[0]) or item.get("label")
+                detail = item.get("detail") if "detail" in fields else None
+                if detail is not None and fields[0] != "detail":
+                    lis.append(f"<li><strong>{self.inline(label)}</strong>: {self.inline(detail)}</li>")
+                else:
+                    lis.append(f"<li>{self.inline(detail or label)}</li>")
+            out.append("<ul>" + "".join(lis) + "</ul>")
+        elif b.kind == "contacts":
+            lis = []
+            for cid in b.contacts:
+                c = self.content.contacts[cid]
+                value = getattr(c, b.contact_field)
+                span = Span(value, contact=cid, url=b.contact_field == "web")
+                lis.append(f"<li>{html.escape(c.short_name or c.name)}: {self.span(span)}</li>")
+            out.append('<ul class="contacts">' + "".join(lis) + "</ul>")
+        elif b.kind == "qr":
+            cid, fld = b.qr.split(".")
+            url = getattr(self.content.contacts[cid], fld)
+            label = self.inline(self.node(b.label)) if b.label else html.escape(self.content.contacts[cid].name)
+            out.append(f'<p>{label}: <a href="{html.escape(url, quote=True)}">{html.escape(url)}</a></p>')
+        elif b.kind == "people":
+            role = self.content.school_fields.get("role_name", "")
+            lis = []
+            for i, p in enumerate(self.content.school_people):
+                title = role if i == 0 else f"Deputy {role}"
+                img = (f'<img src="{data_uri(p.photo)}" alt="Photo of {html.escape(p.name)}">' if p.photo else "")
+                lines = [f"<strong>{html.escape(p.name)}</strong>", html.escape(title)]
+                lines += [html.escape(x) for x in (p.role, p.location) if x]
+                if p.phone:
+                    lines.append(f'<a class="number" href="{tel(p.phone.replace(" ", ""))}">{html.escape(p.phone)}</a>')
+                lis.append(f"<li>{img}<div>{'<br>'.join(lines)}</div></li>")
+            out.append('<ul class="people">' + "".join(lis) + "</ul>")
+        elif b.kind == "logo" and self.content.school_logo:
+            name = html.escape(self.content.school_fields.get("name", "School"))
+            out.append(f'<p><img src="{data_uri(self.content.school_logo)}" alt="{name} logo"></p>')
+        return "".join(out)
+
+
+def plain(w: HtmlWriter, key: str) -> str:
+    spans = textmarkup.parse(w.node(key).value, w.content.contacts, w.content.edition, school=w.content.school_fields)
+    return "".join(s.text for s in spans if s is not textmarkup.LINE_BREAK)
+
+
+def tel(dial: str | None) -> str:
+    """tel: links in international form where the number is a full UK number."""
+    d = dial or ""
+    if d.startswith("0") and len(d) > 6:
+        d = "+44" + d[1:]
+    return "tel:" + html.escape(d, quote=True)
+
+
+def data_uri(path: str) -> str:
+    data = Path(path).read_bytes()
+    mime = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def render_html(layout: Layout, styles: Styles, content: Content, chain: list[str]) -> str:
+    return HtmlWriter(layout, styles, content, chain).page()
