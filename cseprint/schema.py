@@ -100,6 +100,10 @@ def clean_text(value: str) -> tuple[str, str | None]:
             return text, f"contains the invisible control character U+{ord(ch):04X}; delete it"
         if cat == "Cf":
             return text, f"contains the invisible formatting character U+{ord(ch):04X} ({unicodedata.name(ch, 'unnamed')}); delete it"
+        if unicodedata.bidirectional(ch) in ("R", "AL", "AN"):
+            return text, (f"contains right-to-left text ({unicodedata.name(ch, 'unnamed').split(' ')[0].title()} script, "
+                          f"'{ch}'), which this generator cannot yet print correctly (letters must join and words "
+                          "run right to left); it is refused rather than printed garbled")
     return text, None
 
 
