@@ -28,6 +28,7 @@ CROP_OFFSET_MM = 2.0  # gap between the bleed edge and a crop mark
 CROP_LENGTH_MM = 5.0
 QUIET_MODULES = 4
 BULLET = "\u2022"
+RIGHT = -1.0  # as a block's indent: right-align the block (a number under its name)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class SetLine:
     size: float  # largest font size on the line
     leading: float
     role: str
+    align: str = "left"  # the style's alignment; a box's align overrides it
 
 
 @dataclass
@@ -145,7 +147,7 @@ class Typesetter:
 
         def emit() -> None:
             nonlocal line, line_w
-            block.lines.append(self._line(line, style, indent if block.lines or True else 0.0))
+            block.lines.append(self._line(line, style, indent))
             line, line_w = [], 0.0
 
         for word in self.words(spans, style):
@@ -170,9 +172,8 @@ class Typesetter:
                 word = parts[-1]
                 ww = self._word_width(word)
             line, line_w = [word], ww
-        if line or not block.lines:
-            if line:
-                emit()
+        if line:
+            emit()
         for ln in block.lines:
             block.missing.extend(r.text for r in ln.runs if r.missing)
         return block
@@ -231,7 +232,7 @@ class Typesetter:
                     else:
                         runs.append(Run(x, text, face.name, size, colour, missing))
                     x += w
-        return SetLine(runs, x, size_max, style.leading, style.role)
+        return SetLine(runs, x, size_max, style.leading, style.role, style.align)
 
     def ascent(self, style: TextStyle) -> float:
         return self.fonts.chain(style.family, style.bold, style.italic)[0].ascent
@@ -431,13 +432,13 @@ class Composer:
                 shift = width - num_w
                 runs = first.runs + [Run(r.x + shift, r.text, r.font, r.size, r.colour, r.missing) for r in num.lines[0].runs]
                 name.lines[0] = SetLine(runs, width, max(first.size, num.lines[0].size),
-                                        max(first.leading, num.lines[0].leading), first.role)
+                                        max(first.leading, num.lines[0].leading), first.role, "left")
                 name.too_wide += num.too_wide
                 name.missing += num.missing
                 out.append((name, 0.0, f"contacts.{cid}"))
             else:
                 out.append((name, 0.0, f"contacts.{cid}"))
-                out.append((num, -1.0, f"contacts.{cid}.{box.contact_field}"))  # -1: right-align
+                out.append((num, RIGHT, f"contacts.{cid}.{box.contact_field}"))
         return out
 
     def list_items(self, box: Box) -> list[Item]:
@@ -585,29 +586,20 @@ class Composer:
             lead = ln.size * ln.leading
             style_size = ln.size
             baseline = y - style_size * 0.9 - (lead - style_size * 1.15) / 2
-            a = align or self._line_align(ln)
-            if dx < 0:
-                shift = width - ln.width
-            elif a == "centre":
+            a = "right" if dx == RIGHT else (align or ln.align)
+            if a == "centre":
                 shift = (width - ln.width) / 2
             elif a == "right":
                 shift = width - ln.width
             else:
-                shift = 0.0
-            runs = tuple(Run(x + shift + r.x + max(dx, 0.0) * 0, r.text, r.font, r.size, r.colour, r.missing)
-                         for r in ln.runs)
-            if dx > 0:
-                runs = tuple(Run(r.x + dx, r.text, r.font, r.size, r.colour, r.missing) for r in runs)
+                shift = max(dx, 0.0)
+            runs = tuple(Run(x + shift + r.x, r.text, r.font, r.size, r.colour, r.missing) for r in ln.runs)
             x0 = min((r.x for r in runs), default=x)
             ink = Rect(x0, baseline - style_size * 0.25, (ln.width - min((r.x for r in ln.runs), default=0)),
                        style_size * 1.15)
             page.lines.append(TextLine(baseline, runs, box.name, key, ln.role, ink))
             y -= lead
         return y
-
-    def _line_align(self, ln: SetLine) -> str:
-        return "left"
-
 
 def fit_image(path: str, area: Rect, box: str) -> Image:
     """Fit an image into ``area`` keeping its proportions, centred; note its printed dpi."""
