@@ -113,7 +113,8 @@ def finishes(opts: Options) -> list[Finish]:
     for name in FINISHES[opts.finish]:
         base = PRINT_SHOP if name == "print-shop" else OFFICE
         marks = base.crop_marks if opts.crop_marks is None else opts.crop_marks
-        out.append(Finish(base.name, base.bleed, marks, opts.back_offset))
+        sheet_marks = True if opts.crop_marks is None else opts.crop_marks
+        out.append(Finish(base.name, base.bleed, marks, opts.back_offset, sheet_marks))
     return out
 
 

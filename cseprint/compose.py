@@ -43,6 +43,7 @@ class Finish:
     bleed: bool
     crop_marks: bool
     back_offset: tuple[float, float] = (0.0, 0.0)
+    sheet_marks: bool = True  # cut guides on imposed sheets (butt-cut cards need them even at the office)
 
 
 OFFICE = Finish("office", bleed=False, crop_marks=False)
@@ -307,7 +308,7 @@ class Composer:
         lay = self.layout
         bleed = lay.bleed if self.finish.bleed else 0.0
         margin = bleed + (CROP_OFFSET_MM + CROP_LENGTH_MM if self.finish.crop_marks else 0.0)
-        pages = [self.page(p, margin, bleed) for p in lay.pages]
+        pages = [self.page(p, margin, bleed, back=i % 2 == 1) for i, p in enumerate(lay.pages)]
         docs = [self.document(pages, "single")]
         if lay.imposition:
             docs.append(self.document(impose(lay, self.compose_for_sheet(), self.finish), "sheet"))
@@ -328,7 +329,8 @@ class Composer:
             file=self.layout.file, school=self.school, fell_back=sorted(self.fell_back),
             uses_school=self.uses_school)
 
-    def page(self, pdef, margin: float, bleed: float, marks: bool = True) -> Page:
+    def page(self, pdef, margin: float, bleed: float, marks: bool = True, back: bool = False) -> Page:
+        """Place one page. ``back``: the reverse side, where folds fall mirrored."""
         lay = self.layout
         tw, th = mm(lay.trim_w), mm(lay.trim_h)
         ox = oy = mm(margin)
@@ -344,7 +346,7 @@ class Composer:
         if self.finish.crop_marks and marks:
             page.marks.extend(crop_marks([trim.x, trim.x1], [trim.y, trim.y1], trim, b))
             for f in lay.folds:
-                x = ox + mm(f)
+                x = ox + mm(lay.trim_w - f if back else f)
                 page.marks.append(Mark(x, 0, x, oy - b - mm(CROP_OFFSET_MM), "fold"))
                 page.marks.append(Mark(x, trim.y1 + b + mm(CROP_OFFSET_MM), x, page.media_h, "fold"))
         return page
@@ -685,7 +687,7 @@ def impose(layout: Layout, pages: list[Page], finish: Finish) -> list[Page]:
     b = src0.trim.x - src0.bleed.x
     iw, ih = src0.trim.w, src0.trim.h
     cols, rows = grid(PAPER_MM[imp.sheet][0], PAPER_MM[imp.sheet][1], layout.trim_w, layout.trim_h,
-                      b / mm(1), finish.crop_marks)
+                      b / mm(1), finish.sheet_marks)
     step_x, step_y = iw + 2 * b, ih + 2 * b
     block_w = cols * iw + (cols - 1) * 2 * b
     block_h = rows * ih + (rows - 1) * 2 * b
@@ -708,7 +710,7 @@ def impose(layout: Layout, pages: list[Page], finish: Finish) -> list[Page]:
                 sheet.images.extend(Image(i.rect.moved(dx, dy), i.path, i.box, i.dpi) for i in src.images)
                 sheet.qrcodes.extend(QRCode(q.rect.moved(dx, dy), q.module, q.matrix, q.payload, q.level, q.quiet,
                                             q.box, q.key, q.colour, q.paper) for q in src.qrcodes)
-        if finish.crop_marks:
+        if finish.sheet_marks:
             xs = sorted({x0 + c * step_x for c in range(cols)} | {x0 + c * step_x + iw for c in range(cols)})
             ys = sorted({y0 + r * step_y for r in range(rows)} | {y0 + r * step_y + ih for r in range(rows)})
             sheet.marks.extend(crop_marks(xs, ys, block, b))

@@ -131,6 +131,7 @@ def _check_page(doc: Document, page: Page) -> list[Problem]:
             out.append(Problem(rep.loc if rep else None, _key(doc, page.name, im.box),
                                f"image {im.path.rsplit('/', 1)[-1]} prints at {im.dpi:.0f} dpi; at least "
                                f"{IMAGE_MIN_DPI} dpi (ideally 300) looks sharp: use a larger image", warning=True))
+    out.extend(_overlaps(doc, page, reports))
     floor_mm = QR_MIN_MM.get(doc.kind, 30.0)
     for q in page.qrcodes:
         rep = reports.get(q.box)
@@ -154,6 +155,31 @@ def _check_page(doc: Document, page: Page) -> list[Problem]:
         if contrast(doc.palette[q.colour], doc.palette.get(q.paper, white)) < 7.0:
             out.append(Problem(loc, key, "QR code modules need dark-on-light contrast of 7:1 or more"))
     return out
+
+
+def _overlaps(doc: Document, page: Page, reports: dict) -> list[Problem]:
+    """Text of one box drawn over text of another (boxes placed too close, or overlapping)."""
+    out = []
+    seen: set[tuple[str, str]] = set()
+    lines = sorted(page.lines, key=lambda ln: ln.rect.x)
+    for i, a in enumerate(lines):
+        for b in lines[i + 1:]:
+            if b.rect.x > a.rect.x1:
+                break
+            pair = (min(a.box, b.box), max(a.box, b.box))
+            if a.box != b.box and pair not in seen and _ink(a).overlaps(_ink(b), tol=0.5):
+                seen.add(pair)
+                rep = reports.get(b.box)
+                out.append(Problem(rep.loc if rep else None, _key(doc, page.name, b.box, b.key),
+                                   f"text '{b.text[:30]}' is drawn over text of box {a.box} ('{a.text[:30]}'); "
+                                   "move the boxes apart"))
+    return out
+
+
+def _ink(ln) -> Rect:
+    """The line's glyph area: from just below the baseline to about the cap height."""
+    size = max((r.size for r in ln.runs), default=0.0)
+    return Rect(ln.rect.x, ln.y - 0.2 * size, ln.rect.w, 0.9 * size)
 
 
 def _overlap(a: Rect, b: Rect) -> bool:
