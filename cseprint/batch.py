@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .build import Options, compose_all, load
+from .build import Options, chain, compose_all, load
 from .errors import InputError, Location, Problem, VerifyError
 from .fonts import FontBook
 from .load import LDict
@@ -69,7 +69,7 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
         return SchoolResult(row, raw.get("id") if isinstance(raw.get("id"), str) else None, False,
                             [str(p) for p in ck.errors] or [f"row {row}: not a school"])
     try:
-        content = with_school(st["content"], school)
+        content = with_school(st["content"], school, chain(opts))
         p = compose_all(content, st["styles"], st["layouts"], st["fonts"], opts)
     except InputError as exc:
         return SchoolResult(row, school.id, False, [str(x) for x in exc.problems])

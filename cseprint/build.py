@@ -124,7 +124,7 @@ def plan(opts: Options) -> Plan:
     if opts.school is not None:
         from .schools import load_profile, with_school
 
-        content = with_school(content, load_profile(opts.school, opts.content))
+        content = with_school(content, load_profile(opts.school, opts.content), chain(opts))
     return compose_all(content, styles, layouts, FontBook(styles, opts.fonts), opts)
 
 

@@ -22,7 +22,7 @@ from .errors import InputError, Location, Problem
 from .fonts import Face, FontBook
 from .models import Box, Content, Item, Layout, Styles, Text, TextStyle
 from .textmarkup import Span
-from .validate import PAPER_MM, resolve_in
+from .validate import PAPER_MM, localized_contacts, resolve_in
 
 CROP_OFFSET_MM = 2.0  # gap between the bleed edge and a crop mark
 CROP_LENGTH_MM = 5.0
@@ -265,6 +265,7 @@ class Composer:
         self.finish, self.school = finish, school
         self.chain = [locale] + ([fallback] if fallback and fallback != locale else [])
         self.fell_back: set[str] = set()
+        self.registry = localized_contacts(content, self.chain)
         self.ts = Typesetter(fonts, layout, styles)
         self.contacts: set[str] = set()
         self.uses_school = False
@@ -284,7 +285,7 @@ class Composer:
 
     def spans(self, t: Text, **kw: bool) -> list[Span]:
         try:
-            spans = textmarkup.parse(t.value, self.content.contacts, self.content.edition,
+            spans = textmarkup.parse(t.value, self.registry, self.content.edition,
                                      school=self.content.school_fields, **kw)
         except textmarkup.NeedsSchool as exc:
             if self.content.school_id:
@@ -397,7 +398,7 @@ class Composer:
                 blocks.append((self.ts.set(self.spans(self.text(box.label)), self.style(box.style), inner.w),
                                0.0, box.label))
             cid, fld = box.qr.split(".")
-            payload = getattr(self.content.contacts[cid], fld)
+            payload = getattr(self.registry[cid], fld)
             self.contacts.add(cid)
             matrix = qr_matrix(payload, box.qr_level)
             module = mm(box.qr_size) / len(matrix)
@@ -421,7 +422,7 @@ class Composer:
         out = []
         name_style, num_style = self.style(box.style), self.style(box.number_style)
         for cid in box.contacts:
-            c = self.content.contacts[cid]
+            c = self.registry[cid]
             self.contacts.add(cid)
             value = getattr(c, box.contact_field)
             num = self.ts.set([Span(value, nobreak=True, url=box.contact_field == "web", contact=cid)], num_style, width)
@@ -514,9 +515,15 @@ class Composer:
         cells = []
         for i, p in enumerate(people):
             text_w = (inner.w if i == 0 else col_w) - beside  # the lead has a row of their own
-            title = role_name if i == 0 else f"Deputy {role_name}"
-            blocks = [(self.ts.set([Span(p.name)], name_style, text_w), "school.dsl" if i == 0 else f"school.deputies[{i - 1}]"),
-                      (self.ts.set([Span(title)], body, text_w), "school.role_name")]
+            if i == 0:
+                title = [Span(role_name)]
+            elif box.label:  # e.g. "Deputy {school.role_name}", in the build's language
+                title = self.spans(self.text(box.label))
+            else:
+                title = [Span(f"Deputy {role_name}")]
+            who = "school.dsl" if i == 0 else f"school.deputies[{i - 1}]"
+            blocks = [(self.ts.set([Span(p.name)], name_style, text_w), who),
+                      (self.ts.set(title, body, text_w), box.label or "school.role_name")]
             for extra in (p.role, p.location):
                 if extra:
                     blocks.append((self.ts.set([Span(extra)], body, text_w), "school.people"))

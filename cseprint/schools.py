@@ -29,11 +29,6 @@ from .load import LDict, LList, display_name, load_yaml
 from .models import Contact, Content
 from .schema import MISSING, Checker, Date, ListOf, Record, Str, quote
 
-ROLE_NAMES = {
-    "england": "Designated Safeguarding Lead",
-    "wales": "Designated Safeguarding Person",
-    "northern-ireland": "Designated Teacher",
-}
 NATIONS = ("england", "wales", "scotland", "northern-ireland")
 MAX_IMAGE_BYTES = 8_000_000
 MAX_IMAGE_PIXELS = 40_000_000
@@ -57,7 +52,7 @@ class School:
     id: str
     name: str
     nation: str
-    role_name: str
+    role_name: str | None  # the profile's own; else the nation's, from content/<locale>/roles.yaml
     logo: str | None
     dsl: Person
     deputies: tuple[Person, ...]
@@ -151,8 +146,8 @@ def build_school(raw: Any, loc: Location, default_id: str, content_root: Path, c
     if got is MISSING:
         return None
     nation = got["nation"]
-    role = got["role_name"] or ROLE_NAMES.get(nation)
-    if role is None:
+    role = got["role_name"]  # None: the locale's roles.<nation> at build time
+    if role is None and nation == "scotland":
         ck.error(loc, "role_name", "missing; for a school in Scotland write the safeguarding role's name "
                  "(our sources give none for Scotland)")
         return None
@@ -285,7 +280,20 @@ def _row_to_profile(name: str, line: int, cols: list[str], row: list[str]) -> LD
 
 # --- joining the national content -----------------------------------------------------------------
 
-def with_school(content: Content, school: School) -> Content:
+def role_name(content: Content, school: School, chain: list[str]) -> str:
+    """The profile's role_name, else the nation's name for the role in the build's language."""
+    if school.role_name:
+        return school.role_name
+    from .validate import resolve_in
+
+    node, why = resolve_in(content, chain, f"roles.{school.nation}")
+    if node is None or not hasattr(node, "value"):
+        raise InputError([Problem(school.loc, "role_name", f"no role name for {school.nation} in "
+                                  f"{content.root}/{chain[0]}/roles.yaml ({why}); add it or set role_name")])
+    return node.value
+
+
+def with_school(content: Content, school: School, chain: list[str]) -> Content:
     """The national content plus the school's contacts, fields and people.
 
     The school's numbers join the registry as ``school-council``,
@@ -307,6 +315,6 @@ def with_school(content: Content, school: School) -> Content:
     if school.partnership_web:
         extra["school-partnership"] = Contact(**(base | dict(
             id="school-partnership", name="Local safeguarding partnership", web=school.partnership_web)))
-    fields = {"name": school.name, "role_name": school.role_name, "dsl_name": school.dsl.name}
+    fields = {"name": school.name, "role_name": role_name(content, school, chain), "dsl_name": school.dsl.name}
     return dataclasses.replace(content, contacts=content.contacts | extra, school_id=school.id,
                                school_fields=fields, school_people=school.people, school_logo=school.logo)

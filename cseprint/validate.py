@@ -8,6 +8,7 @@ a contact) are checked here too, with "did you mean" suggestions.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from pathlib import Path
@@ -319,6 +320,28 @@ def resolve_in(content: Content, chain: list[str], key: str) -> tuple[Any, str |
             return node, None
         first_why = first_why or why
     return None, first_why or f"no locale {chain[0]}"
+
+
+def localized_contacts(content: Content, chain: list[str]) -> dict[str, Contact]:
+    """The registry with names in the chosen language, where ``<locale>/contact_names.yaml`` gives them
+    (a name, or ``{label: name, short: shorter name}``).
+
+    Numbers and addresses never vary by language; only the printed names do.
+    """
+    names, _ = resolve_in(content, chain, "contact_names")
+    if not isinstance(names, Namespace):
+        return content.contacts
+    out = dict(content.contacts)
+    for cid, t in names.entries.items():
+        if cid not in out:
+            continue
+        if isinstance(t, Text):
+            out[cid] = dataclasses.replace(out[cid], name=t.value, short_name=None)
+        elif isinstance(t, Item):  # {label: full name, short: name for tight spaces such as the card}
+            short = t.get("short")
+            out[cid] = dataclasses.replace(out[cid], name=t.fields["label"].value,
+                                           short_name=short.value if short else None)
+    return out
 
 
 # --- layouts ---------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from pathlib import Path
 from . import textmarkup
 from .models import Box, Content, Layout, Styles, Text
 from .textmarkup import Span
-from .validate import resolve_in
+from .validate import localized_contacts, resolve_in
 
 CSS = """
 :root { color-scheme: light; }
@@ -40,6 +40,7 @@ footer { margin-top: 3rem; font-size: .95rem; color: #333; }
 class HtmlWriter:
     def __init__(self, layout: Layout, styles: Styles, content: Content, chain: list[str]):
         self.layout, self.styles, self.content, self.chain = layout, styles, content, chain
+        self.registry = localized_contacts(content, chain)
 
     def node(self, key: str):
         node, _ = resolve_in(self.content, self.chain, key)
@@ -48,7 +49,7 @@ class HtmlWriter:
     def inline(self, t: Text | None, **kw: bool) -> str:
         if t is None:
             return ""
-        spans = textmarkup.parse(t.value, self.content.contacts, self.content.edition,
+        spans = textmarkup.parse(t.value, self.registry, self.content.edition,
                                  school=self.content.school_fields, **kw)
         return "".join(self.span(s) for s in spans)
 
@@ -56,7 +57,7 @@ class HtmlWriter:
         if s is textmarkup.LINE_BREAK:
             return "<br>"
         text = html.escape(s.text)
-        c = self.content.contacts.get(s.contact) if s.contact else None
+        c = self.registry.get(s.contact) if s.contact else None
         if c is not None and s.url:
             text = f'<a href="{html.escape(s.text, quote=True)}">{text}</a>'
         elif c is not None and s.text == c.email:
@@ -114,21 +115,21 @@ class HtmlWriter:
         elif b.kind == "contacts":
             lis = []
             for cid in b.contacts:
-                c = self.content.contacts[cid]
+                c = self.registry[cid]
                 value = getattr(c, b.contact_field)
                 span = Span(value, contact=cid, url=b.contact_field == "web")
                 lis.append(f"<li>{html.escape(c.short_name or c.name)}: {self.span(span)}</li>")
             out.append('<ul class="contacts">' + "".join(lis) + "</ul>")
         elif b.kind == "qr":
             cid, fld = b.qr.split(".")
-            url = getattr(self.content.contacts[cid], fld)
-            label = self.inline(self.node(b.label)) if b.label else html.escape(self.content.contacts[cid].name)
+            url = getattr(self.registry[cid], fld)
+            label = self.inline(self.node(b.label)) if b.label else html.escape(self.registry[cid].name)
             out.append(f'<p>{label}: <a href="{html.escape(url, quote=True)}">{html.escape(url)}</a></p>')
         elif b.kind == "people":
             role = self.content.school_fields.get("role_name", "")
             lis = []
             for i, p in enumerate(self.content.school_people):
-                title = role if i == 0 else f"Deputy {role}"
+                title = role if i == 0 else (plain(self, b.label) if b.label else f"Deputy {role}")
                 img = (f'<img src="{data_uri(p.photo)}" alt="Photo of {html.escape(p.name)}">' if p.photo else "")
                 lines = [f"<strong>{html.escape(p.name)}</strong>", html.escape(title)]
                 lines += [html.escape(x) for x in (p.role, p.location) if x]
