@@ -134,7 +134,8 @@ def compose_all(content: Content, styles: Styles, layouts: dict[str, Layout], fo
     docs: list[tuple[str, Document]] = []
     problems: list[Problem] = []
     fallback = "en-GB" if opts.fallback_to_english else None
-    wanted = [n for n in sorted(layouts) if content.school_id or not layouts[n].needs_school]
+    wanted = [n for n in sorted(layouts) if (content.school_id or not layouts[n].needs_school)
+              and (not layouts[n].languages or layouts[n].languages[0] == opts.locale)]
     if not wanted:
         raise InputError([Problem(None, "--layout", "the chosen layouts all need a school profile; add --school")])
     for i, finish in enumerate(finishes(opts)):

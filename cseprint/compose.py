@@ -265,6 +265,7 @@ class Composer:
         self.finish, self.school = finish, school
         self.chain = [locale] + ([fallback] if fallback and fallback != locale else [])
         self.fell_back: set[str] = set()
+        self.base_chain = self.chain
         self.registry = localized_contacts(content, self.chain)
         self.ts = Typesetter(fonts, layout, styles)
         self.contacts: set[str] = set()
@@ -362,6 +363,9 @@ class Composer:
             return
         if has_school and (box.when != "always" or box.kind in ("people", "logo")):
             self.uses_school = True
+        # a bilingual layout pins boxes to one language
+        self.chain = [box.locale] if box.locale else self.base_chain
+        self.registry = localized_contacts(self.content, self.chain)
         r = self.rect(page, box)
         under = box.background or self._under(page, r)
         if box.background:

@@ -192,6 +192,7 @@ class Box:
     caption_style: str = "caption"
     label: str | None = None
     when: str = "always"  # always | school | no-school
+    locale: str | None = None  # pin this box to one language (bilingual layouts)
     photo_size: float = 25.0
 
 
@@ -227,5 +228,6 @@ class Layout:
     imposition: Imposition | None
     folds: tuple[float, ...]
     needs_school: bool
+    languages: tuple[str, ...]  # a bilingual layout's languages, first = the --locale that builds it
     file: str
     loc: Location

@@ -393,6 +393,7 @@ BOX = Record({
     "caption_style": Str(required=False, default="caption"),
     "label": Str(required=False),
     "when": Str(required=False, default="always", choices=("always", "school", "no-school")),
+    "locale": Str(required=False, pattern=LOCALE_RE, pattern_help="a locale code such as en-GB or cy"),
     "photo_size": Num(required=False, default=25.0, min=5, max=200, unit="mm"),
 })
 PAGE = Record({
@@ -421,6 +422,8 @@ LAYOUT = Record({
     }, required=False),
     "folds": ListOf(Num(**MM), required=False, default=[]),
     "needs_school": Bool(required=False, default=False),
+    "languages": ListOf(Str(pattern=LOCALE_RE, pattern_help="a locale code such as en-GB or cy"), required=False,
+                        default=[], max_items=4),
 })
 
 
@@ -496,6 +499,9 @@ def load_layouts(layouts_dir: Path, fonts_dir: Path, content: Content | None,
             continue
         path, raw = raws[name]
         lay = _layout(name, path, raw, raws, ck)
+        if lay is not None and lay.languages and chains and lay.languages[0] != chains[0][0]:
+            layouts[name] = lay  # a bilingual layout of another language: not built, not checked now
+            continue
         if lay is not None and styles is not None:
             _check_layout_refs(lay, styles, content, chains or [[c] for c in (content.locales if content else [])], ck)
             layouts[name] = lay
@@ -530,6 +536,7 @@ def _layout(name: str, path: Path, raw: Any, raws: dict[str, Any], ck: Checker) 
             return None
         pages_raw = base_got["pages"]
         got["needs_school"] = got["needs_school"] or base_got["needs_school"]
+        got["languages"] = got["languages"] or base_got["languages"]
         for k in ("type_scale", "min_body_pt"):
             if got[k] is None:
                 got[k] = base_got[k]
@@ -575,7 +582,8 @@ def _layout(name: str, path: Path, raw: Any, raws: dict[str, Any], ck: Checker) 
     return Layout(name=name, kind=kind, trim_w=w, trim_h=h, bleed=got["page"]["bleed"], safe=got["page"]["safe"] * scale,
                   min_body_pt=min_body, scale=scale, type_scale={k: v * scale for k, v in ts.items()},
                   pages=tuple(pages), title=got["title"], subject=got["subject"], imposition=imposition,
-                  folds=tuple(f * scale for f in got["folds"]), needs_school=got["needs_school"], file=file, loc=loc)
+                  folds=tuple(f * scale for f in got["folds"]), needs_school=got["needs_school"],
+                  languages=tuple(got["languages"]), file=file, loc=loc)
 
 
 def _check_layout_refs(lay: Layout, styles: Styles, content: Content | None, chains: list[list[str]],
@@ -593,10 +601,12 @@ def _check_layout_refs(lay: Layout, styles: Styles, content: Content | None, cha
         if name is not None and name not in styles.palette:
             ck.error(loc, key, _unknown("palette colour", name, styles.palette))
 
+    box_chains: list[list[str]] | None = None
+
     def text_key(key_: str, loc: Location, key: str, want: type) -> None:
         if content is None:
             return
-        for chain in chains:
+        for chain in box_chains or chains:
             node, why = resolve_in(content, chain, key_)
             locale = chain[0]
             if why:
@@ -614,6 +624,10 @@ def _check_layout_refs(lay: Layout, styles: Styles, content: Content | None, cha
         colour(page.background, lay.loc, f"pages[{p}].background")
         for b in page.boxes:
             key = f"pages.{page.name}.{b.name}"
+            box_chains = [[b.locale]] if b.locale else None
+            if b.locale and content is not None and b.locale not in content.locales:
+                ck.error(b.loc, f"{key}.locale", _unknown("locale", b.locale, content.locales))
+                continue
             colour(b.background, b.loc, f"{key}.background")
             if b.kind not in ("fill", "qr"):
                 style(b.style, b.loc, f"{key}.style")

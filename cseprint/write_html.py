@@ -86,6 +86,18 @@ class HtmlWriter:
                 f"Numbers and addresses come from one checked registry.</p></footer>\n</body>\n</html>\n")
 
     def box(self, b: Box) -> str:
+        """One box's content; a box pinned to a language is marked with its own lang."""
+        if not b.locale:
+            return self._box(b)
+        saved = self.chain, self.registry
+        self.chain, self.registry = [b.locale], localized_contacts(self.content, [b.locale])
+        try:
+            inner = self._box(b)
+        finally:
+            self.chain, self.registry = saved
+        return f'<div lang="{html.escape(b.locale)}">{inner}</div>' if inner else ""
+
+    def _box(self, b: Box) -> str:
         has_school = self.content.school_id is not None
         if (b.when == "school" and not has_school) or (b.when == "no-school" and has_school):
             return ""
