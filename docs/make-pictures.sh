@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Re-make the README's pictures from real output: build with previews into a
+# scratch folder and copy the PNGs rendered from the PDFs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+py=${PYTHON:-.venv/bin/python}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$py" generate.py build --finish office --previews --out "$tmp/national" >/dev/null
+"$py" generate.py build --finish office --previews --out "$tmp/school" \
+  --school content/schools/example-school.yaml --layout who-to-tell-a4 >/dev/null
+"$py" generate.py build --finish office --previews --out "$tmp/cy" --locale cy \
+  --layout poster-a4-bilingual --layout wallet-card-bilingual >/dev/null
+p="$tmp/national/previews"
+cp "$p/poster-a4-p1.png" docs/images/poster-a4.png
+cp "$p/wallet-card-p1.png" "$p/wallet-card-p2.png" "$p/staff-leaflet-p1.png" "$p/staff-leaflet-p2.png" docs/images/
+cp "$p/wallet-card-sheet-p1.png" docs/images/wallet-card-sheet.png
+cp "$tmp/school/previews/example-school/who-to-tell-a4-p1.png" docs/images/who-to-tell-a4.png
+cp "$tmp/cy/previews/cy/poster-a4-bilingual-p1.png" docs/images/poster-a4-bilingual.png
+echo "pictures updated in docs/images/"
