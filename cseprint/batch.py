@@ -47,10 +47,10 @@ class SchoolResult:
 _STATE: dict = {}
 
 
-def _init(opts: Options, stage: str) -> None:
+def _init(opts: Options, stage: str | None) -> None:
     content, styles, layouts = load(opts)
-    _STATE.update(opts=opts, stage=Path(stage), content=content, styles=styles, layouts=layouts,
-                  fonts=FontBook(styles, opts.fonts), national={})
+    _STATE.update(opts=opts, stage=Path(stage) if stage else None, write=stage is not None, content=content,
+                  styles=styles, layouts=layouts, fonts=FontBook(styles, opts.fonts), national={})
 
 
 def build_one(task: tuple[int, LDict]) -> SchoolResult:
@@ -73,6 +73,8 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
         p = compose_all(content, st["styles"], st["layouts"], st["fonts"], opts)
     except InputError as exc:
         return SchoolResult(row, school.id, False, [str(x) for x in exc.problems])
+    if not st["write"]:  # check: validated, composed and preflighted; nothing rendered or written
+        return SchoolResult(row, school.id, True, [], [], None, [str(w) for w in p.warnings])
     files = []
     pack = io.BytesIO()
     failures: list[str] = []
@@ -104,9 +106,12 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
     return SchoolResult(row, school.id, True, [], files, pack_path, [str(w) for w in p.warnings])
 
 
-def run(opts: Options, csv_path: Path, stage: Path, jobs: int | None = None,
+def run(opts: Options, csv_path: Path, stage: Path | None, jobs: int | None = None,
         progress: Callable[[int, int, float], None] | None = None) -> list[SchoolResult]:
-    """Build every row; returns results in row order. Raises InputError for a bad file."""
+    """Build every row (only check it when ``stage`` is None); results in row order.
+
+    Raises InputError for a bad file (unreadable, unknown columns, duplicate ids).
+    """
     from .schools import read_csv
 
     rows, problems = read_csv(csv_path)
@@ -129,14 +134,14 @@ def run(opts: Options, csv_path: Path, stage: Path, jobs: int | None = None,
     results: list[SchoolResult] = []
     start = time.monotonic()
     if jobs == 1:
-        _init(opts, str(stage))
+        _init(opts, str(stage) if stage else None)
         for task in rows:
             results.append(build_one(task))
             if progress:
                 progress(len(results), len(rows), time.monotonic() - start)
     else:
         ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
-        with ctx.Pool(jobs, initializer=_init, initargs=(opts, str(stage))) as pool:
+        with ctx.Pool(jobs, initializer=_init, initargs=(opts, str(stage) if stage else None)) as pool:
             for res in pool.imap_unordered(build_one, rows, chunksize=4):
                 results.append(res)
                 if progress:

@@ -61,6 +61,13 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="office printer, print shop, or both (default: both)")
     p.add_argument("--school", type=Path, metavar="FILE",
                    help="a school profile (content/schools/ID.yaml): build that school's own set into OUT/ID/")
+    p.add_argument("--schools", type=Path, metavar="FILE.csv",
+                   help="a spreadsheet of schools (CSV, UTF-8; columns in the README): every school's set, into "
+                        "OUT/ID/ with an email pack OUT/packs/ID.zip, on all cores")
+    p.add_argument("--strict", action="store_true",
+                   help="with --schools: if any school fails, write nothing (default: build the others)")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="with --schools: worker processes (default: one per core)")
     p.add_argument("--crop-marks", action=argparse.BooleanOptionalAction, default=None,
                    help="draw crop marks outside the bleed (default: on for print-shop files, off for office files)")
     p.add_argument("--back-offset", type=_offset, default=(0.0, 0.0), metavar="X,Y",
@@ -96,13 +103,6 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=PROJECT / "output", metavar="DIR",
                    help="output folder (default: output/)")
     b.add_argument("--rgb", action="store_true", help="write RGB colour for screens instead of CMYK for print")
-    b.add_argument("--schools", type=Path, metavar="FILE.csv",
-                   help="a spreadsheet of schools (CSV, UTF-8; columns in the README): build every school's set "
-                        "into OUT/ID/ and an email pack OUT/packs/ID.zip, on all cores")
-    b.add_argument("--strict", action="store_true",
-                   help="with --schools: if any school fails, write nothing (default: build the others)")
-    b.add_argument("--jobs", type=int, default=None, metavar="N",
-                   help="with --schools: worker processes (default: one per core)")
     b.add_argument("--previews", action="store_true",
                    help="also write PNG previews of every page and OUT/previews/index.html, a contact sheet")
     c = sub.add_parser("check", help="run every check, write nothing",
@@ -173,11 +173,11 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
     from .build import manifest, plan, previews, render_all, web_copies, write_atomically
 
     opts = _options(args)
-    if getattr(args, "schools", None):
+    if args.schools:
         if args.school:
-            print("generate.py build: error: use --school or --schools, not both", file=sys.stderr)
+            print(f"generate.py {args.command}: error: use --school or --schools, not both", file=sys.stderr)
             return 2
-        return cmd_batch(args, opts)
+        return cmd_batch(args, opts, write)
     p = plan(opts)
     for w in p.warnings:
         print(f"warning: {w}", file=sys.stderr)
@@ -225,7 +225,7 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
     return 0
 
 
-def cmd_batch(args: argparse.Namespace, opts) -> int:
+def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
     import shutil
 
     from . import batch
@@ -242,6 +242,16 @@ def cmd_batch(args: argparse.Namespace, opts) -> int:
         print(f"\r[{bar:<30}] {done}/{total} schools, {elapsed:5.1f} s, about {left:4.0f} s left",
               end=end, file=sys.stderr, flush=True)
 
+    if not write:
+        results = batch.run(opts, args.schools, None, jobs=args.jobs, progress=progress)
+        bad = [r for r in results if not r.ok]
+        for r in bad:
+            print(f"FAILED row {r.row} ({r.school or 'no id'}):", file=sys.stderr)
+            for p in r.problems:
+                print(f"  {p}", file=sys.stderr)
+        print(f"checked {len(results)} schools: {len(results) - len(bad)} ok, {len(bad)} with problems; "
+              "nothing written.")
+        return 1 if bad else 0
     stage = new_stage(opts.out)
     try:
         results = batch.run(opts, args.schools, stage, jobs=args.jobs, progress=progress)
