@@ -50,7 +50,8 @@ _STATE: dict = {}
 def _init(opts: Options, stage: str | None) -> None:
     content, styles, layouts = load(opts)
     _STATE.update(opts=opts, stage=Path(stage) if stage else None, write=stage is not None, content=content,
-                  styles=styles, layouts=layouts, fonts=FontBook(styles, opts.fonts), national={})
+                  styles=styles, layouts=layouts, fonts=FontBook(styles, opts.fonts), national={},
+                  national_docs={})
 
 
 def build_one(task: tuple[int, LDict]) -> SchoolResult:
@@ -70,7 +71,7 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
                             [str(p) for p in ck.errors] or [f"row {row}: not a school"])
     try:
         content = with_school(st["content"], school, chain(opts))
-        p = compose_all(content, st["styles"], st["layouts"], st["fonts"], opts)
+        p = compose_all(content, st["styles"], st["layouts"], st["fonts"], opts, st["national_docs"])
     except InputError as exc:
         return SchoolResult(row, school.id, False, [str(x) for x in exc.problems])
     if not st["write"]:  # check: validated, composed and preflighted; nothing rendered or written

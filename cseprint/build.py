@@ -8,6 +8,7 @@ build leaves the previous output exactly as it was.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -129,8 +130,13 @@ def plan(opts: Options) -> Plan:
 
 
 def compose_all(content: Content, styles: Styles, layouts: dict[str, Layout], fonts: FontBook,
-                opts: Options) -> Plan:
-    """Compose and preflight every selected layout for one content (national or one school's)."""
+                opts: Options, national: dict | None = None) -> Plan:
+    """Compose and preflight every selected layout for one content (national or one school's).
+
+    ``national`` (batch builds) keeps, per layout and finish, the documents that
+    turned out not to depend on the school: they are the same for every school,
+    so later schools reuse them instead of composing and checking them again.
+    """
     docs: list[tuple[str, Document]] = []
     problems: list[Problem] = []
     fallback = "en-GB" if opts.fallback_to_english else None
@@ -140,11 +146,20 @@ def compose_all(content: Content, styles: Styles, layouts: dict[str, Layout], fo
         raise InputError([Problem(None, "--layout", "the chosen layouts all need a school profile; add --school")])
     for i, finish in enumerate(finishes(opts)):
         for name in wanted:
-            for doc in compose(layouts[name], styles, content, fonts, opts.locale, finish,
-                               school=content.school_id, fallback=fallback):
+            key = (name, finish)
+            if national is not None and key in national:
+                for doc in national[key]:
+                    doc = dataclasses.replace(doc, school=content.school_id)
+                    docs.append((output_path(doc), doc))
+                continue
+            composed = compose(layouts[name], styles, content, fonts, opts.locale, finish,
+                               school=content.school_id, fallback=fallback)
+            for doc in composed:
                 docs.append((output_path(doc), doc))
                 if i == 0:  # the finishes differ only in bleed and marks: check the pages once
                     problems.extend(check_document(doc, content, opts.today, opts.allow_unverified))
+            if national is not None and not any(d.uses_school for d in composed):
+                national[key] = composed
     errors = list(dict.fromkeys(p for p in problems if not p.warning))
     if errors:
         raise PreflightError(errors)

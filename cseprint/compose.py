@@ -9,6 +9,7 @@ preflight then refuses it with the box's name.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass, field
@@ -138,7 +139,25 @@ class Typesetter:
         return out
 
     def set(self, spans: list[Span], style: TextStyle, width: float, indent: float = 0.0) -> Block:
-        """Greedy line filling. Overlong words are recorded, URLs may break after '/'."""
+        """Greedy line filling. Overlong words are recorded, URLs may break after '/'.
+
+        Results are memoised per process (on the FontBook): a batch sets the same
+        national paragraphs for every school, and setting text is compose's main cost.
+        """
+        key = (tuple(spans), style, self.size(style), round(width, 4), round(indent, 4))
+        cache = self.fonts.blocks
+        if key not in cache:
+            if len(cache) > 20_000:
+                cache.clear()
+            cache[key] = self._set(spans, style, width, indent)
+        done = cache[key]
+        for ln in done.lines:
+            for r in ln.runs:
+                self.used[r.font] = self.fonts.paths[r.font]
+        return Block([dataclasses.replace(ln, runs=list(ln.runs)) for ln in done.lines],
+                     list(done.too_wide), list(done.missing))
+
+    def _set(self, spans: list[Span], style: TextStyle, width: float, indent: float) -> Block:
         block = Block()
         self.size(style)
         space = self._measure(" ", style, style.bold, style.italic)
@@ -224,7 +243,6 @@ class Typesetter:
                 size_max = max(size_max, size)
                 colour = p.style.colour
                 for face, text, missing in self.fonts.split(p.text, p.style.family, p.bold, p.italic):
-                    self.used[face.name] = face.path
                     w = face.width(text, size)
                     last = runs[-1] if runs else None
                     if last and last.font == face.name and last.size == size and last.colour == colour \

@@ -67,6 +67,8 @@ class FontBook:
         self.styles = styles
         self.fonts_dir = fonts_dir
         self._chains: dict[tuple[str, bool, bool], tuple[Face, ...]] = {}
+        self.blocks: dict = {}  # compose.Typesetter's memo of set paragraphs (per process)
+        self.paths: dict[str, str] = {}  # face name -> file, for every face handed out
 
     def chain(self, family: str, bold: bool, italic: bool) -> tuple[Face, ...]:
         """The style's face followed by the fallback families' faces (memoised)."""
@@ -81,7 +83,9 @@ class FontBook:
             fam = self.styles.families[fam_name]
             variant = VARIANT_OF[(bold, italic)]
             file = fam.files.get(variant) or fam.files.get("bold" if bold else "regular") or fam.files["regular"]
-            faces.append(load_face(str(self.fonts_dir / file)))
+            face = load_face(str(self.fonts_dir / file))
+            self.paths[face.name] = face.path
+            faces.append(face)
         return tuple(faces)
 
     def split(self, text: str, family: str, bold: bool, italic: bool) -> list[tuple[Face, str, bool]]:

@@ -20,6 +20,9 @@ import yaml
 from .errors import InputError, Location, Problem
 
 MAX_FILE_BYTES = 2_000_000
+MAX_DEPTH = 40  # content and layouts nest a few levels; a deeper file is hostile or broken
+# libyaml's parser when PyYAML was built with it (about 5x faster; the same nodes and marks)
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class LDict(dict):
@@ -79,7 +82,7 @@ def load_yaml(path: Path) -> Any:
 
 def load_yaml_text(text: str, name: str) -> Any:
     """Parse YAML text (see module docstring for what is refused)."""
-    loader = yaml.SafeLoader(text)
+    loader = SafeLoader(text)
     try:
         try:
             node = loader.get_single_node()
@@ -90,10 +93,12 @@ def load_yaml_text(text: str, name: str) -> Any:
             raise InputError([Problem(loc, "", f"YAML syntax error: {what}")]) from None
         except yaml.YAMLError as exc:
             raise InputError([Problem(Location(name), "", f"YAML error: {exc}")]) from None
+        except RecursionError:
+            raise InputError([Problem(Location(name), "", f"nested too deeply (more than {MAX_DEPTH} levels)")]) from None
         if node is None:
             return None
         problems: list[Problem] = []
-        value = _convert(loader, node, name, problems, set())
+        value = _convert(loader, node, name, problems, set(), 0)
         if problems:
             raise InputError(problems)
         return value
@@ -101,7 +106,10 @@ def load_yaml_text(text: str, name: str) -> Any:
         loader.dispose()
 
 
-def _convert(loader: yaml.SafeLoader, node: yaml.Node, name: str, problems: list[Problem], seen: set[int]) -> Any:
+def _convert(loader: Any, node: yaml.Node, name: str, problems: list[Problem], seen: set[int], depth: int) -> Any:
+    if depth > MAX_DEPTH:
+        problems.append(Problem(_loc(name, node), "", f"nested too deeply (more than {MAX_DEPTH} levels)"))
+        return None
     if id(node) in seen:
         problems.append(Problem(_loc(name, node), "", "anchors and aliases (&name / *name) are not allowed; write the value out"))
         return None
@@ -115,7 +123,7 @@ def _convert(loader: yaml.SafeLoader, node: yaml.Node, name: str, problems: list
             problems.append(Problem(_loc(name, node), "", f"YAML merge error: {exc.problem}"))
             return out
         for key_node, value_node in node.value:
-            key = _convert(loader, key_node, name, problems, seen)
+            key = _convert(loader, key_node, name, problems, seen, depth + 1)
             if isinstance(key, (LDict, LList)) or key is None:
                 problems.append(Problem(_loc(name, key_node), "", "a key must be plain text"))
                 continue
@@ -127,14 +135,14 @@ def _convert(loader: yaml.SafeLoader, node: yaml.Node, name: str, problems: list
                 continue
             out.key_locs[key] = _loc(name, key_node)
             out.value_locs[key] = _loc(name, value_node)
-            out[key] = _convert(loader, value_node, name, problems, seen)
+            out[key] = _convert(loader, value_node, name, problems, seen, depth + 1)
         return out
     if isinstance(node, yaml.SequenceNode):
         items = LList()
         items.loc, items.item_locs = _loc(name, node), []
         for child in node.value:
             items.item_locs.append(_loc(name, child))
-            items.append(_convert(loader, child, name, problems, seen))
+            items.append(_convert(loader, child, name, problems, seen, depth + 1))
         return items
     try:
         return loader.construct_object(node, deep=True)
