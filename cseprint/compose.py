@@ -502,14 +502,7 @@ class Composer:
         heights = [sum(b.height for b, _, _ in e) for e in entries]
         item_gap = mm(box.gap)
         columns = balance(heights, item_gap, cols)
-        head_h = sum(b.height for b, _, _ in head) + (item_gap if head else 0)
-        needed = head_h
-        y = inner.y1
-        for blk, dx, key in head:
-            y = self.emit(page, box, blk, inner.x, y, inner.w, key, dx, rep)
-        if head:
-            y -= item_gap
-        top = y
+        top = self.emit_head(page, box, inner, head, item_gap, rep)
         col_heights = []
         for ci, idxs in enumerate(columns):
             x = inner.x + ci * (col_w + gap)
@@ -520,7 +513,15 @@ class Composer:
                 for blk, dx, key in entries[i]:
                     y = self.emit(page, box, blk, x, y, col_w, key, dx, rep)
             col_heights.append(top - y)
-        rep.needed = needed + max(col_heights, default=0.0)
+        rep.needed = inner.y1 - top + max(col_heights, default=0.0)
+
+    def emit_head(self, page: Page, box: Box, inner: Rect, head: list[tuple[Block, float, str]], gap: float,
+                  rep: BoxReport) -> float:
+        """Place a box's heading across its full width; return where the body starts."""
+        y = inner.y1
+        for blk, dx, key in head:
+            y = self.emit(page, box, blk, inner.x, y, inner.w, key, dx, rep)
+        return y - gap if head else y
 
     def people_box(self, page: Page, box: Box, inner: Rect, rep: BoxReport,
                    head: list[tuple[Block, float, str]]) -> None:
@@ -553,12 +554,7 @@ class Composer:
                 blocks.append((self.ts.set([Span(p.phone, nobreak=True)], number, text_w), "school.people.phone"))
             h = max(sum(b.height for b, _ in blocks), photo)
             cells.append((p, blocks, h))
-        y = inner.y1
-        for blk, dx, key in head:
-            y = self.emit(page, box, blk, inner.x, y, inner.w, key, dx, rep)
-        if head:
-            y -= gap
-        top = y
+        top = self.emit_head(page, box, inner, head, gap, rep)
         # the lead on a row of their own, then the deputies `columns` to a row
         rows = [cells[:1]] + [cells[s:s + cols] for s in range(1, len(cells), cols)]
         for row in rows:
