@@ -96,6 +96,9 @@ def load(opts: Options) -> tuple[Content, Styles, dict[str, Layout]]:
         content = load_content(opts.content)
     except InputError as exc:
         problems.extend(exc.problems)
+    if content is not None and opts.locale not in content.locales:
+        raise InputError([Problem(None, "--locale", f"no content for locale '{opts.locale}'; have: "
+                                  f"{', '.join(sorted(content.locales))}")])
     try:
         styles, layouts = load_layouts(opts.layouts, opts.fonts, content, opts.names, [chain(opts)])
     except InputError as exc:
@@ -103,9 +106,6 @@ def load(opts: Options) -> tuple[Content, Styles, dict[str, Layout]]:
         raise InputError(problems) from None
     if problems or content is None:
         raise InputError(problems)
-    if opts.locale not in content.locales:
-        raise InputError([Problem(None, "--locale", f"no content for locale '{opts.locale}'; have: "
-                                  f"{', '.join(sorted(content.locales))}")])
     return content, styles, layouts
 
 

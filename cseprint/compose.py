@@ -622,8 +622,10 @@ class Composer:
                 shift = max(dx, 0.0)
             runs = tuple(Run(x + shift + r.x, r.text, r.font, r.size, r.colour, r.missing) for r in ln.runs)
             x0 = min((r.x for r in runs), default=x)
-            ink = Rect(x0, baseline - style_size * 0.25, (ln.width - min((r.x for r in ln.runs), default=0)),
-                       style_size * 1.15)
+            # the glyphs' extent (descender to ascender), kept within the line's own slot
+            bottom = max(baseline - 0.25 * style_size, y - lead)
+            top = min(baseline + 0.9 * style_size, y)
+            ink = Rect(x0, bottom, ln.width - min((r.x for r in ln.runs), default=0), top - bottom)
             page.lines.append(TextLine(baseline, runs, box.name, key, ln.role, ink))
             y -= lead
         return y
@@ -640,8 +642,12 @@ def fit_image(path: str, area: Rect, box: str) -> Image:
     return Image(Rect(area.x + (area.w - w) / 2, area.y + (area.h - h) / 2, w, h), path, box, dpi)
 
 
-def extend_to_bleed(r: Rect, trim: Rect, b: float, tol: float = 0.05) -> Rect:
-    """A background touching the trim edge runs on into the bleed on that side."""
+def extend_to_bleed(r: Rect, trim: Rect, b: float, tol: float = mm(0.1)) -> Rect:
+    """A background touching the trim edge runs on into the bleed on that side.
+
+    "Touching" allows 0.1 mm: a layout scaled from A4 to A3 (x 1.4142) ends
+    0.02 mm short of the A3 trim, and must still bleed.
+    """
     x0 = r.x - b if abs(r.x - trim.x) < tol else r.x
     y0 = r.y - b if abs(r.y - trim.y) < tol else r.y
     x1 = r.x1 + b if abs(r.x1 - trim.x1) < tol else r.x1

@@ -75,7 +75,7 @@ class TextLine:
     box: str
     key: str
     role: str  # body | heading | small
-    rect: Rect  # the ink box of the line (for safe-zone and overlap checks)
+    rect: Rect  # the glyphs' extent, within the line's slot in its box (for safe-zone checks)
 
     @property
     def text(self) -> str:

@@ -52,7 +52,7 @@ class InputError(CsePrintError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(
-            problems,
+            dict.fromkeys(problems),  # one mistake reached twice (a base layout and its extension) is one problem
             key=lambda p: (p.location or Location(""), p.key, p.message),
         )
         super().__init__("\n".join(str(p) for p in self.problems))

@@ -20,7 +20,8 @@ import yaml
 from .errors import InputError, Location, Problem
 
 MAX_FILE_BYTES = 2_000_000
-MAX_DEPTH = 40  # content and layouts nest a few levels; a deeper file is hostile or broken
+MAX_DEPTH = 40
+PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")  # content and layouts nest a few levels; a deeper file is hostile or broken
 # libyaml's parser when PyYAML was built with it (about 5x faster; the same nodes and marks)
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -64,8 +65,12 @@ def display_name(path: Path) -> str:
         return str(path)
 
 
-def load_yaml(path: Path) -> Any:
-    """Read one YAML file; raise InputError naming the file and line on any fault."""
+def load_yaml(path: Path, key: str = "") -> Any:
+    """Read one YAML file; raise InputError naming the file, line and key on any fault.
+
+    ``key`` prefixes the key paths in messages (content files: the file's stem,
+    so a fault reads ``products.poster_subhead``, as layouts name it).
+    """
     name = display_name(path)
     try:
         raw = path.read_bytes()
@@ -77,10 +82,10 @@ def load_yaml(path: Path) -> Any:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError([Problem(Location(name), "", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]) from None
-    return load_yaml_text(text, name)
+    return load_yaml_text(text, name, key)
 
 
-def load_yaml_text(text: str, name: str) -> Any:
+def load_yaml_text(text: str, name: str, key: str = "") -> Any:
     """Parse YAML text (see module docstring for what is refused)."""
     loader = SafeLoader(text)
     try:
@@ -98,7 +103,7 @@ def load_yaml_text(text: str, name: str) -> Any:
         if node is None:
             return None
         problems: list[Problem] = []
-        value = _convert(loader, node, name, problems, set(), 0)
+        value = _convert(loader, node, name, problems, set(), 0, key)
         if problems:
             raise InputError(problems)
         return value
@@ -106,46 +111,55 @@ def load_yaml_text(text: str, name: str) -> Any:
         loader.dispose()
 
 
-def _convert(loader: Any, node: yaml.Node, name: str, problems: list[Problem], seen: set[int], depth: int) -> Any:
+def _convert(loader: Any, node: yaml.Node, name: str, problems: list[Problem], seen: set[int], depth: int,
+             key: str) -> Any:
+    """Node graph -> LDict/LList/scalars; ``key`` is the path so far, for messages."""
     if depth > MAX_DEPTH:
-        problems.append(Problem(_loc(name, node), "", f"nested too deeply (more than {MAX_DEPTH} levels)"))
+        problems.append(Problem(_loc(name, node), key, f"nested too deeply (more than {MAX_DEPTH} levels)"))
         return None
     if id(node) in seen:
-        problems.append(Problem(_loc(name, node), "", "anchors and aliases (&name / *name) are not allowed; write the value out"))
+        problems.append(Problem(_loc(name, node), key,
+                                "anchors and aliases (&name / *name) are not allowed; write the value out"))
         return None
     seen.add(id(node))
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in PLAIN_TAGS:
+        problems.append(Problem(_loc(name, node), key, f"cannot read value: the tag {node.tag!r} is not allowed; "
+                                "write plain YAML"))
+        return None
     if isinstance(node, yaml.MappingNode):
         out = LDict()
         out.loc, out.key_locs, out.value_locs = _loc(name, node), {}, {}
         try:
             loader.flatten_mapping(node)
         except yaml.MarkedYAMLError as exc:
-            problems.append(Problem(_loc(name, node), "", f"YAML merge error: {exc.problem}"))
+            problems.append(Problem(_loc(name, node), key, f"YAML merge error: {exc.problem}"))
             return out
         for key_node, value_node in node.value:
-            key = _convert(loader, key_node, name, problems, seen, depth + 1)
-            if isinstance(key, (LDict, LList)) or key is None:
-                problems.append(Problem(_loc(name, key_node), "", "a key must be plain text"))
+            k = _convert(loader, key_node, name, problems, seen, depth + 1, key)
+            if isinstance(k, (LDict, LList)) or k is None:
+                problems.append(Problem(_loc(name, key_node), key, "a key must be plain text"))
                 continue
-            if not isinstance(key, str):
-                key = str(key)
-            if key in out:
-                first = out.key_locs[key]
-                problems.append(Problem(_loc(name, key_node), key, f"duplicate key (first written at line {first.line}); remove one"))
+            if not isinstance(k, str):
+                k = str(k)
+            sub = f"{key}.{k}" if key else k
+            if k in out:
+                first = out.key_locs[k]
+                problems.append(Problem(_loc(name, key_node), sub,
+                                        f"duplicate key (first written at line {first.line}); remove one"))
                 continue
-            out.key_locs[key] = _loc(name, key_node)
-            out.value_locs[key] = _loc(name, value_node)
-            out[key] = _convert(loader, value_node, name, problems, seen, depth + 1)
+            out.key_locs[k] = _loc(name, key_node)
+            out.value_locs[k] = _loc(name, value_node)
+            out[k] = _convert(loader, value_node, name, problems, seen, depth + 1, sub)
         return out
     if isinstance(node, yaml.SequenceNode):
         items = LList()
         items.loc, items.item_locs = _loc(name, node), []
         for child in node.value:
             items.item_locs.append(_loc(name, child))
-            items.append(_convert(loader, child, name, problems, seen, depth + 1))
+            items.append(_convert(loader, child, name, problems, seen, depth + 1, f"{key}[{len(items)}]"))
         return items
     try:
         return loader.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as exc:
-        problems.append(Problem(_loc(name, node), "", f"cannot read value: {exc.problem}"))
+        problems.append(Problem(_loc(name, node), key, f"cannot read value: {exc.problem}"))
         return None

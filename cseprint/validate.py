@@ -34,7 +34,7 @@ from .models import (
     Text,
     TextStyle,
 )
-from .schema import MISSING, Bool, Checker, Date, ListOf, MapOf, Num, Record, Str, quote
+from .schema import MISSING, Any_, Bool, Checker, Date, ListOf, MapOf, Num, Record, Str, quote
 
 LOCALE_RE = r"[a-z]{2,3}(-[A-Z]{2})?"
 ID_RE = r"[a-z0-9][a-z0-9-]*"
@@ -92,9 +92,9 @@ def load_content(root: Path) -> Content:
     if not root.is_dir():
         raise InputError([Problem(Location(root_name), "", "content folder not found")])
 
-    def read(path: Path) -> Any:
+    def read(path: Path, key: str = "") -> Any:
         try:
-            return load_yaml(path)
+            return load_yaml(path, key)
         except InputError as exc:
             problems.extend(exc.problems)
             return MISSING
@@ -108,16 +108,22 @@ def load_content(root: Path) -> Content:
             edition = Edition(got["version"], got["date"], got["author"], loc)
 
     contacts: dict[str, Contact] = {}
+    broken: set[str] = set()
     contacts_raw = read(root / "contacts.yaml")
     if contacts_raw is not MISSING:
         loc = getattr(contacts_raw, "loc", Location(display_name(root / "contacts.yaml")))
-        got = Record({"contacts": MapOf(CONTACT, min_items=1)}).check(contacts_raw, loc, "", ck)
+        # each contact on its own, so one bad entry does not hide another's mistakes
+        got = Record({"contacts": MapOf(Any_(), min_items=1)}).check(contacts_raw, loc, "", ck)
         if got is not MISSING:
-            for cid, c in got["contacts"].items():
-                raw = contacts_raw["contacts"][cid]
+            entries = contacts_raw["contacts"]
+            for cid, raw in got["contacts"].items():
+                one = CONTACT.check(raw, entries.loc_of(cid), f"contacts.{cid}", ck)
+                if one is MISSING:
+                    broken.add(cid)  # reported above; texts naming it are not reported again
+                    continue
                 field_locs = {k: raw.loc_of(k) for k in raw} if isinstance(raw, LDict) else {}
-                fields = {k: v for k, v in c.items() if not k.startswith("_")}
-                contacts[cid] = Contact(id=cid, loc=c["_loc"], field_locs=field_locs, **fields)
+                fields = {k: v for k, v in one.items() if not k.startswith("_")}
+                contacts[cid] = Contact(id=cid, loc=one["_loc"], field_locs=field_locs, **fields)
             _check_contacts(contacts, ck)
 
     locales: dict[str, Namespace] = {}
@@ -139,7 +145,7 @@ def load_content(root: Path) -> Content:
         for path in sorted(sub.glob("*.yaml")):
             if path.name.startswith("_"):
                 continue
-            raw = read(path)
+            raw = read(path, path.stem)
             if raw is MISSING:
                 continue
             floc = Location(display_name(path), 1, 1)
@@ -152,8 +158,8 @@ def load_content(root: Path) -> Content:
         ck.error(Location(root_name), "", "no locale folder (such as en-GB/) with text files found")
 
     if edition is not None and contacts:
-        for _locale, ns in locales.items():
-            _check_placeholders(ns, contacts, ck)
+        for ns in locales.values():
+            _check_placeholders(ns, contacts, broken, ck)
     problems.extend(ck.errors)
     if problems or edition is None:
         raise InputError(problems or [Problem(Location(root_name), "", "edition.yaml is missing")])
@@ -269,10 +275,10 @@ def _check_contacts(contacts: dict[str, Contact], ck: Checker) -> None:
             ck.error(c.loc, key, "has no phone, web or email; add one, or mark the contact retired")
 
 
-def _check_placeholders(ns: Namespace, contacts: dict[str, Contact], ck: Checker) -> None:
+def _check_placeholders(ns: Namespace, contacts: dict[str, Contact], broken: set[str], ck: Checker) -> None:
     for node in _walk(ns):
         if isinstance(node, Text):
-            textmarkup.check_placeholders(node, contacts, ck)
+            textmarkup.check_placeholders(node, contacts, ck, skip=broken)
 
 
 def _walk(node: Any):

@@ -247,10 +247,6 @@ def test_office_and_print_shop_say_the_same(default_build: DefaultBuild, manifes
             shop.close()
 
 
-@pytest.mark.xfail(reason="BUG: pdfium's text extraction drops a hyphen that ends a line (it reads it as a "
-                          "hyphenation), so verify cannot find a run such as 'Mid-' and the build fails with "
-                          "'verification failed ... This is a bug' for valid text like 'pre- and post-16'",
-                   strict=True)
 def test_word_ending_in_hyphen_at_line_end_builds(ws: Workspace, tmp_path: Path):
     ws.set_text("poster_subhead", "Report it, mid-")
     r = ws.build(tmp_path / "out", "--layout", "poster-a4", "--finish", "office")
