@@ -16,10 +16,8 @@ from hypothesis import strategies as st
 from .conftest import PROJECT, Workspace, assert_clean
 
 # Latin with accents and Welsh letters, Greek, Cyrillic, markup and placeholder characters, PDF syntax.
-# No '-': a word ending in '-' at the end of a line trips a known verify bug (see
-# test_pdf.py::test_word_ending_in_hyphen_at_line_end_builds); put it back when that is fixed.
 ALPHABET = st.sampled_from(list(
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,;:!?'\"()[]/\\%#*+=_~@$£€"
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,;:!?'\"()[]/\\%#*+=_~@$£€-"
     "<>&{}" "éèàçñüößÆøå" "ŵŷẁẃẅỳ" "αβγδΩ" "ждлЯ" "中ب😀\u00ad\u200b"
 ))
 TOKENS = st.sampled_from(["<b>", "</b>", "<i>", "</i>", "<br>", "{{", "}}", "{nspcc.phone}", "{childline.name}",
