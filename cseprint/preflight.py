@@ -127,6 +127,9 @@ def _check_page(doc: Document, page: Page) -> list[Problem]:
                                    f"({(page.safe.x - page.trim.x) / MM:.0f} mm inside the trim); move the box inwards"))
     for im in page.images:
         rep = reports.get(im.box)
+        if not page.safe.contains(im.rect, tol=TOL):
+            out.append(Problem(rep.loc if rep else None, _key(doc, page.name, im.box),
+                               "image lies outside the safe zone; move the box inwards"))
         if im.dpi < IMAGE_MIN_DPI:
             out.append(Problem(rep.loc if rep else None, _key(doc, page.name, im.box),
                                f"image {im.path.rsplit('/', 1)[-1]} prints at {im.dpi:.0f} dpi; at least "
