@@ -60,6 +60,7 @@ class Piece:
     bold: bool
     italic: bool
     url: bool = False
+    nobreak: bool = False  # a number or address from the registry
 
 
 @dataclass
@@ -87,7 +88,7 @@ class SetLine:
 @dataclass
 class Block:
     lines: list[SetLine] = field(default_factory=list)
-    too_wide: list[str] = field(default_factory=list)
+    too_wide: list[tuple[str, float]] = field(default_factory=list)  # (word, the width it had, pt)
     missing: list[str] = field(default_factory=list)
 
     @property
@@ -124,7 +125,7 @@ class Typesetter:
         for sp in spans:
             bold, italic = sp.bold or style.bold, sp.italic or style.italic
             if sp.nobreak:
-                cur.append(Piece(sp.text.replace("\u00ad", ""), style, bold, italic, sp.url))
+                cur.append(Piece(sp.text.replace("\u00ad", ""), style, bold, italic, sp.url, True))
                 url = url or sp.url
                 continue
             for part in re.split(r"(\n|[ \t]+)", sp.text.replace("\u00ad", "")):
@@ -184,7 +185,7 @@ class Typesetter:
             if ww > avail + 1e-6:
                 parts = self._split_long(word, avail)
                 if parts is None:
-                    block.too_wide.append(word.text)
+                    block.too_wide.append((word.text, avail))
                     parts = [word]
                 for part in parts[:-1]:
                     line = [part]
@@ -202,16 +203,21 @@ class Typesetter:
         return sum(self._measure(p.text, p.style, p.bold, p.italic) for p in word.pieces)
 
     def _split_long(self, word: Word, avail: float) -> list[Word] | None:
-        """Break a web address after a '/' so each part fits; None if impossible."""
+        """Break a word too wide for the line: a web address after a '/', another word after
+        a hyphen it already has (never a new hyphen, never inside a number); None if impossible."""
         urls = [i for i, p in enumerate(word.pieces) if p.url]
-        if len(urls) != 1:
-            return None
-        at = urls[0]
+        if len(urls) == 1:
+            at = urls[0]
+            chunks = re.findall(r"[^/]*/+|[^/]+$", word.pieces[at].text)
+        else:  # a long hyphenated word (a double-barrelled name) may break after a hyphen
+            at = max(range(len(word.pieces)), key=lambda i: len(word.pieces[i].text))
+            chunks = re.findall(r"[^-]*[^-\s]-+|.+$", word.pieces[at].text)
+            if len(chunks) < 2 or word.pieces[at].nobreak:
+                return None
         before, p, after = word.pieces[:at], word.pieces[at], word.pieces[at + 1:]
-        chunks = re.findall(r"[^/]*/+|[^/]+$", p.text)
 
         def piece(text: str) -> Piece:
-            return Piece(text, p.style, p.bold, p.italic, True)
+            return Piece(text, p.style, p.bold, p.italic, p.url)
 
         # pieces glued to the address (an opening bracket, a full stop) stay with its first/last part
         parts: list[list[Piece]] = []
@@ -225,7 +231,7 @@ class Typesetter:
             else:
                 cur = trial
         parts.append([*(before if not parts else []), piece(cur), *after])
-        words = [Word(ps, True) for ps in parts]
+        words = [Word(ps, word.breakable_url) for ps in parts]
         if any(self._word_width(w) > avail + 1e-6 for w in words):
             return None
         return words
@@ -545,8 +551,9 @@ class Composer:
             else:
                 title = [Span(f"Deputy {role_name}")]
             who = "school.dsl" if i == 0 else f"school.deputies[{i - 1}]"
-            blocks = [(self.ts.set([Span(p.name)], name_style, text_w), who),
-                      (self.ts.set(title, body, text_w), box.label or "school.role_name")]
+            blocks = [(self.ts.set([Span(p.name)], name_style, text_w), who)]
+            if i == 0 or not box.deputies_heading:  # else the deputies' title is said once, above them
+                blocks.append((self.ts.set(title, body, text_w), box.label or "school.role_name"))
             for extra in (p.role, p.location):
                 if extra:
                     blocks.append((self.ts.set([Span(extra)], body, text_w), "school.people"))
@@ -557,9 +564,12 @@ class Composer:
         top = self.emit_head(page, box, inner, head, gap, rep)
         # the lead on a row of their own, then the deputies `columns` to a row
         rows = [cells[:1]] + [cells[s:s + cols] for s in range(1, len(cells), cols)]
-        for row in rows:
+        for n, row in enumerate(rows):
             if not row:
                 continue
+            if n == 1 and box.deputies_heading:
+                blk = self.ts.set(self.spans(self.text(box.deputies_heading)), self.style(box.heading_style), inner.w)
+                top = self.emit(page, box, blk, inner.x, top, inner.w, box.deputies_heading, 0.0, rep) - mm(1)
             row_h = max(h for _, _, h in row)
             for ci, (p, blocks, _h) in enumerate(row):
                 x = inner.x + ci * (col_w + col_gap)

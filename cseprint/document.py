@@ -136,7 +136,7 @@ class BoxReport:
     keys: tuple[str, ...]
     needed: float = 0.0  # height the content needs (pt)
     available: float = 0.0
-    too_wide: list[str] = field(default_factory=list)  # unbreakable words wider than the box
+    too_wide: list[tuple[str, float]] = field(default_factory=list)  # (unbreakable word, width it had, pt)
     missing: list[tuple[str, str]] = field(default_factory=list)  # (character, content key)
     background: str | None = None  # the colour under the text (palette name)
 

@@ -194,6 +194,7 @@ class Box:
     when: str = "always"  # always | school | no-school
     locale: str | None = None  # pin this box to one language (bilingual layouts)
     photo_size: float = 25.0
+    deputies_heading: str | None = None  # people: say the deputies' title once, above them
 
 
 @dataclass(frozen=True)

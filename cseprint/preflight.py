@@ -86,9 +86,10 @@ def _check_page(doc: Document, page: Page) -> list[Problem]:
                                f"the text does not fit: it needs {rep.needed / MM:.1f} mm of height but the box "
                                f"holds {rep.available / MM:.1f} mm; shorten the text, enlarge the box or use a "
                                "smaller size from the type scale (not below the minimum)"))
-        for word in dict.fromkeys(rep.too_wide):
+        for word, width in dict.fromkeys(rep.too_wide):
             out.append(Problem(rep.loc, _key(doc, page.name, rep.box, key),
-                               f"'{word}' cannot be broken and is wider than the box ({rep.rect.w / MM:.1f} mm)"))
+                               f"'{word}' cannot be broken and is wider than the box allows ({width / MM:.1f} mm "
+                               f"for it in a box {rep.rect.w / MM:.1f} mm wide)"))
         for ch, ckey in dict.fromkeys(rep.missing):
             out.append(Problem(rep.loc, _key(doc, page.name, rep.box, ckey),
                                f"character '{ch}' (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')}) is in none of "

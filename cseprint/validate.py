@@ -401,6 +401,7 @@ BOX = Record({
     "when": Str(required=False, default="always", choices=("always", "school", "no-school")),
     "locale": Str(required=False, pattern=LOCALE_RE, pattern_help="a locale code such as en-GB or cy"),
     "photo_size": Num(required=False, default=25.0, min=5, max=200, unit="mm"),
+    "deputies_heading": Str(required=False),
 })
 PAGE = Record({
     "name": Str(pattern=r"[a-z][a-z0-9_-]*", pattern_help="a page name in lower-case letters"),
@@ -647,6 +648,8 @@ def _check_layout_refs(lay: Layout, styles: Styles, content: Content | None, cha
                 style(b.heading_style, b.loc, f"{key}.heading_style")
             if b.label:
                 text_key(b.label, b.loc, f"{key}.label", Text)
+            if b.deputies_heading:
+                text_key(b.deputies_heading, b.loc, f"{key}.deputies_heading", Text)
             if b.kind == "list":
                 if not b.items:
                     ck.error(b.loc, f"{key}.items", "missing; a list box names a content list such as signs.items")

@@ -141,6 +141,8 @@ class HtmlWriter:
             role = self.content.school_fields.get("role_name", "")
             lis = []
             for i, p in enumerate(self.content.school_people):
+                if i == 1 and b.deputies_heading:
+                    lis.append(f"</ul><h3>{self.inline(self.node(b.deputies_heading))}</h3><ul class=\"people\">")
                 title = role if i == 0 else (plain(self, b.label) if b.label else f"Deputy {role}")
                 img = (f'<img src="{data_uri(p.photo)}" alt="Photo of {html.escape(p.name)}">' if p.photo else "")
                 lines = [f"<strong>{html.escape(p.name)}</strong>", html.escape(title)]

@@ -1,0 +1,164 @@
+"""School profiles and batch builds: each school's people in its own PDFs, bad rows isolated."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+import yaml
+
+from .conftest import PROJECT, Workspace
+
+EXAMPLE = PROJECT / "content" / "schools" / "example-school.yaml"
+HEADER = ("id,name,nation,role_name,checked_on,dsl_name,dsl_role,dsl_phone,deputy1_name,deputy2_name,"
+          "council_name,council_phone,council_hours,council_out_of_hours\n")
+
+
+def text_of(pdf: Path) -> str:
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        return "\n".join(p.get_textpage().get_text_range() for p in doc)
+    finally:
+        doc.close()
+
+
+def norm(s: str) -> str:
+    return " ".join(s.split())
+
+
+def profile(tmp_path: Path, deputies: int, **changes) -> Path:
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data["deputies"] = [{"name": n, "role": "Head of Year 7", "location": "Room 4",
+                         "photo": "schools/photos/jo-placeholder.png"}
+                        for n in ["Siobhán O'Connor-Ní Bhriain", "Zoë Łukasiewicz", "Llŷr ap Gwilym",
+                                  "Mohammed Al-Rashid", "Nguyễn Thị Lan", "Ama Mensah-Boateng", "Jo Placeholder",
+                                  "Alex Sample", "Sam Other", "Pat Extra"][:deputies]]
+    data["id"] = "example-school"  # else the id is the file's name, "profile"
+    data.update(changes)
+    path = tmp_path / "profile.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_school_set_names_the_lead_and_council_in_its_own_folder(ws: Workspace, tmp_path: Path):
+    out = tmp_path / "out"
+    r = ws.build(out, "--school", str(EXAMPLE), "--finish", "office")
+    assert r.code == 0, r.err
+    man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert man["school"] == "example-school"
+    assert {f["school"] for f in man["files"]} == {"example-school"}
+    assert all(f["path"].startswith("example-school/") for f in man["files"])
+    who = norm(text_of(out / "example-school" / "who-to-tell-a4.pdf"))
+    for s in ("Sam Example", "Alex Sample", "Jo Placeholder", "Designated Safeguarding Lead", "0113 496 0000",
+              "020 7946 0999", "999"):
+        assert s in who, s
+    leaflet = norm(text_of(out / "example-school" / "staff-leaflet.pdf"))
+    assert "Sam Example" in leaflet and "0113 496 0000" in leaflet
+
+
+def test_nation_chooses_the_role_name(ws: Workspace, tmp_path: Path):
+    for nation, role in (("wales", "Designated Safeguarding Person"), ("northern-ireland", "Designated Teacher")):
+        out = tmp_path / nation
+        r = ws.build(out, "--school", str(profile(tmp_path, 1, nation=nation)), "--layout", "who-to-tell-a4",
+                     "--finish", "office")
+        assert r.code == 0, r.err
+        assert role in norm(text_of(out / "example-school" / "who-to-tell-a4.pdf"))
+
+
+def test_scotland_must_name_the_role(ws: Workspace, tmp_path: Path):
+    r = ws.check("--school", str(profile(tmp_path, 1, nation="scotland")))
+    assert r.code == 1 and "role_name" in r.err and "Scotland" in r.err
+
+
+def test_seven_deputies_with_awkward_names_fit_the_a3_poster(ws: Workspace, tmp_path: Path):
+    out = tmp_path / "out"
+    r = ws.build(out, "--school", str(profile(tmp_path, 7)), "--layout", "who-to-tell-a3", "--finish", "office")
+    assert r.code == 0, r.err
+    text = norm(text_of(out / "example-school" / "who-to-tell-a3.pdf"))
+    for name in ("Llŷr ap Gwilym", "Nguyễn Thị Lan", "Zoë"):
+        assert name in text, name
+
+
+def test_too_many_deputies_are_refused_naming_the_box(ws: Workspace, tmp_path: Path):
+    r = ws.check("--school", str(profile(tmp_path, 10)), "--layout", "who-to-tell-a3")
+    assert r.code == 1 and "box people" in r.err and "does not fit" in r.err
+
+
+def test_photo_outside_the_content_folder_is_refused(ws: Workspace, tmp_path: Path):
+    path = profile(tmp_path, 1)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["dsl"]["photo"] = "../../../../etc/passwd"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    r = ws.check("--school", str(path))
+    assert r.code == 1 and "must stay inside the content folder" in r.err
+
+
+def test_a_fake_image_is_refused(ws: Workspace, tmp_path: Path):
+    (ws.content / "schools" / "photos" / "fake.png").write_text("not a png", encoding="utf-8")
+    path = profile(tmp_path, 1)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["dsl"]["photo"] = "schools/photos/fake.png"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    r = ws.check("--school", str(path))
+    assert r.code == 1 and "not a PNG or JPEG" in r.err
+
+
+def write_csv(tmp_path: Path, rows: list[str], bom: bool = True) -> Path:
+    path = tmp_path / "schools.csv"
+    path.write_bytes(("\ufeff" if bom else "").encode("utf-8") + (HEADER + "".join(rows)).encode("utf-8"))
+    return path
+
+
+GOOD = [
+    "st-aidans,\"St Aidan's C of E Primary, Leeds\",england,,2026-11-01,Siobhán O'Connor,Head,0113 496 0102,"
+    "Zoë Łukasiewicz,Mo Al-Rashid,Example Council,0113 496 0001,\"Mon-Fri, 9am-5pm\",020 7946 0001\n",
+    "ysgol-enghraifft,Ysgol Enghraifft,wales,,2026-11-01,Llŷr ap Gwilym,,,Gwenllïan Jones,,Cyngor Enghraifft,"
+    "0113 496 0002,Mon-Fri 9-5,020 7946 0002\n",
+]
+BAD = "bad-row,Bad Row School,england,,2026-11-01,Pat Wrong,,0113 496 01,,,Council,0113 496 0003,Mon-Fri,020 7946 0003\n"
+
+
+@pytest.mark.parametrize("bom", [True, False])
+def test_batch_builds_every_school_with_a_pack(ws: Workspace, tmp_path: Path, bom: bool):
+    out = tmp_path / "out"
+    r = ws.build(out, "--schools", str(write_csv(tmp_path, GOOD, bom)), "--finish", "office", "--jobs", "2")
+    assert r.code == 0, r.err
+    man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert man["schools"]["built"] == ["st-aidans", "ysgol-enghraifft"] and man["schools"]["failed"] == []
+    assert "Siobhán O'Connor" in norm(text_of(out / "st-aidans" / "who-to-tell-a4.pdf"))
+    assert "Designated Safeguarding Person" in norm(text_of(out / "ysgol-enghraifft" / "who-to-tell-a4.pdf"))
+    with zipfile.ZipFile(out / "packs" / "st-aidans.zip") as z:
+        names = z.namelist()
+        assert "who-to-tell-a4.pdf" in names and "staff-leaflet.pdf" in names
+        assert z.read("who-to-tell-a4.pdf") == (out / "st-aidans" / "who-to-tell-a4.pdf").read_bytes()
+    for f in man["files"]:
+        assert (out / f["path"]).is_file()
+
+
+def test_a_bad_row_fails_only_its_school_and_is_named_by_row(ws: Workspace, tmp_path: Path):
+    out = tmp_path / "out"
+    r = ws.build(out, "--schools", str(write_csv(tmp_path, [GOOD[0], BAD])), "--finish", "office", "--jobs", "1")
+    assert r.code == 1
+    assert "row 3" in r.err and "bad-row" in r.err and "dsl.phone" in r.err and "schools.csv:3:" in r.err
+    assert (out / "st-aidans" / "who-to-tell-a4.pdf").is_file()
+    assert not (out / "bad-row").exists()
+    man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [f["row"] for f in man["schools"]["failed"]] == [3]
+
+
+def test_strict_writes_nothing_if_any_school_fails(ws: Workspace, tmp_path: Path):
+    out = tmp_path / "out"
+    r = ws.build(out, "--schools", str(write_csv(tmp_path, [GOOD[0], BAD])), "--finish", "office", "--jobs", "1",
+                 "--strict")
+    assert r.code == 1 and "nothing was written" in r.err
+    assert not out.exists() or not any(p for p in out.iterdir() if not p.name.startswith("."))
+
+
+def test_unknown_column_gets_a_suggestion(ws: Workspace, tmp_path: Path):
+    path = tmp_path / "schools.csv"
+    path.write_text(HEADER.replace("dsl_name", "dls_name") + GOOD[0], encoding="utf-8")
+    r = ws.check("--schools", str(path))
+    assert r.code == 1 and "did you mean 'dsl_name'" in r.err
