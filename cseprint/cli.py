@@ -147,6 +147,10 @@ def main(argv: list[str] | None = None) -> int:
     except CsePrintError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("interrupted; nothing was written.", file=sys.stderr)
         return 130
@@ -295,10 +299,15 @@ def cmd_list(args: argparse.Namespace) -> int:
     content = load_content(args.content)
     styles, layouts = load_layouts(args.layouts, args.fonts, content)
     print("Layouts:")
+    width = max(len(n) for n in layouts)
     for name, lay in sorted(layouts.items()):
-        sheet = f", imposed on {lay.imposition.sheet}" if lay.imposition else ""
-        print(f"  {name:<16} {lay.kind:<8} {lay.trim_w:g} x {lay.trim_h:g} mm, {len(lay.pages)} "
-              f"page{'s' if len(lay.pages) != 1 else ''}{sheet}")
+        notes = [f"imposed on {lay.imposition.sheet}"] if lay.imposition else []
+        if lay.needs_school:
+            notes.append("needs --school or --schools")
+        if lay.languages:
+            notes.append(f"{' + '.join(lay.languages)}, built with --locale {lay.languages[0]}")
+        print(f"  {name:<{width}}  {lay.kind:<8} {lay.trim_w:g} x {lay.trim_h:g} mm, {len(lay.pages)} "
+              f"page{'s' if len(lay.pages) != 1 else ''}" + "".join(f"; {n}" for n in notes))
     print("\nContacts (from content/contacts.yaml):")
     print(f"  {'id':<27} {'number / address':<44} {'status':<12} {'verified':<11} review by")
     for cid, c in sorted(content.contacts.items()):
