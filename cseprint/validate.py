@@ -276,18 +276,19 @@ def _check_contacts(contacts: dict[str, Contact], ck: Checker) -> None:
 
 
 def _check_placeholders(ns: Namespace, contacts: dict[str, Contact], broken: set[str], ck: Checker) -> None:
-    for node in _walk(ns):
+    for node in walk_texts(ns):
         if isinstance(node, Text):
             textmarkup.check_placeholders(node, contacts, ck, skip=broken)
 
 
-def _walk(node: Any):
+def walk_texts(node: Any):
+    """Every Text under a namespace, list or item (for checks that look at all content text)."""
     if isinstance(node, Namespace):
         for v in node.entries.values():
-            yield from _walk(v)
+            yield from walk_texts(v)
     elif isinstance(node, list):
         for v in node:
-            yield from _walk(v)
+            yield from walk_texts(v)
     elif isinstance(node, Item):
         yield from node.fields.values()
     else:

@@ -202,5 +202,16 @@ def default_build(tmp_path_factory: pytest.TempPathFactory) -> DefaultBuild:
     return DefaultBuild(out, snap, r)
 
 
+def pdf_text(path: Path) -> str:
+    """All the text pdfium extracts from a PDF, page after page."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(path)
+    try:
+        return "\n".join(p.get_textpage().get_text_range() for p in pdf)
+    finally:
+        pdf.close()
+
+
 def contacts_yaml(ws: Workspace) -> dict:
     return ws.load("content/contacts.yaml")["contacts"]

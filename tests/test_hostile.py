@@ -15,11 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 import yaml
 
-from .conftest import FONTS, PROJECT, TODAY, Workspace, assert_clean
+from .conftest import FONTS, PROJECT, TODAY, Workspace, assert_clean, pdf_text
 
 A4 = ("--layout", "poster-a4")
 
@@ -154,14 +153,6 @@ def _params():
     for c in CASES:
         marks = [pytest.mark.xfail(reason=c.bug, strict=True)] if c.bug else []
         yield pytest.param(c, id=c.id, marks=marks)
-
-
-def pdf_text(path: Path) -> str:
-    pdf = pdfium.PdfDocument(path)
-    try:
-        return "\n".join(p.get_textpage().get_text_range() for p in pdf)
-    finally:
-        pdf.close()
 
 
 def norm(s: str) -> str:

@@ -154,21 +154,9 @@ def test_every_problem_in_one_text_is_reported(content: Content):
 
 def test_content_text_placeholders_all_resolve(content: Content):
     """Every text in the shipped content parses (placeholders resolve) without raising."""
-    from cseprint.models import Item, Namespace
+    from cseprint.validate import walk_texts
 
-    def walk(node):
-        if isinstance(node, Namespace):
-            for v in node.entries.values():
-                yield from walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                yield from walk(v)
-        elif isinstance(node, Item):
-            yield from node.fields.values()
-        elif isinstance(node, Text):
-            yield node
-
-    texts = [t for ns in content.locales.values() for t in walk(ns)]
+    texts = [t for ns in content.locales.values() for t in walk_texts(ns) if isinstance(t, Text)]
     assert len(texts) > 20
     for t in texts:
         if "{school" in t.value:

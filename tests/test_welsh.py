@@ -5,22 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pypdfium2 as pdfium
-
 from cseprint.fonts import FontBook, load_face
 from cseprint.validate import load_layouts
 
-from .conftest import FONTS, PROJECT, Workspace
+from .conftest import FONTS, PROJECT, Workspace, pdf_text
 
 WELSH = "Ŵ ŵ Ŷ ŷ Ẁ ẁ Ẃ ẃ Ẅ ẅ Ỳ ỳ â ê î ô û Â Ê Î Ô Û ï ë"
-
-
-def _text(pdf: Path) -> str:
-    doc = pdfium.PdfDocument(pdf)
-    try:
-        return "\n".join(p.get_textpage().get_text_range() for p in doc)
-    finally:
-        doc.close()
 
 
 def test_atkinson_lacks_them_and_the_fallback_supplies_every_one() -> None:
@@ -42,7 +32,7 @@ def test_welsh_build_prints_every_letter(tmp_path: Path) -> None:
     out = tmp_path / "out"
     r = ws.build(out, "--locale", "cy", "--layout", "staff-leaflet", "--finish", "office")
     assert r.code == 0, r.err
-    text = _text(out / "cy" / "staff-leaflet.pdf")
+    text = pdf_text(out / "cy" / "staff-leaflet.pdf")
     for letter in WELSH.split():
         assert letter in text, letter
     man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -68,7 +58,7 @@ def test_missing_welsh_key_is_an_error_unless_fallback_asked(tmp_path: Path) -> 
     assert r.code == 0, r.err
     man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert man["files"][0]["english_fallback_keys"] == ["products.poster_subhead"]
-    assert "A suspicion is enough" in _text(out / "cy" / "poster-a4.pdf")
+    assert "A suspicion is enough" in pdf_text(out / "cy" / "poster-a4.pdf")
 
 
 def test_bilingual_poster_has_both_languages_with_equal_sizes(tmp_path: Path) -> None:
@@ -76,7 +66,7 @@ def test_bilingual_poster_has_both_languages_with_equal_sizes(tmp_path: Path) ->
     out = tmp_path / "out"
     r = ws.build(out, "--locale", "cy", "--layout", "poster-a4-bilingual", "--finish", "office")
     assert r.code == 0, r.err
-    text = _text(out / "cy" / "poster-a4-bilingual.pdf")
+    text = pdf_text(out / "cy" / "poster-a4-bilingual.pdf")
     cy = ws.load("content/cy/products.yaml")["poster_report_heading"]
     en = ws.load("content/en-GB/products.yaml")["poster_report_heading"]
     assert cy in text and en in text and cy != en
