@@ -230,5 +230,6 @@ class Layout:
     folds: tuple[float, ...]
     needs_school: bool
     languages: tuple[str, ...]  # a bilingual layout's languages, first = the --locale that builds it
+    reading_order: tuple[str, ...]  # "page.box" in the order a reader meets them (web copy); () = page order
     file: str
     loc: Location

@@ -432,6 +432,8 @@ LAYOUT = Record({
     "needs_school": Bool(required=False, default=False),
     "languages": ListOf(Str(pattern=LOCALE_RE, pattern_help="a locale code such as en-GB or cy"), required=False,
                         default=[], max_items=4),
+    "reading_order": ListOf(Str(pattern=r"[a-z][a-z0-9_-]*\.[a-z][a-z0-9_-]*", pattern_help="page.box"),
+                            required=False, default=[]),
 })
 
 
@@ -545,6 +547,7 @@ def _layout(name: str, path: Path, raw: Any, raws: dict[str, Any], ck: Checker) 
         pages_raw = base_got["pages"]
         got["needs_school"] = got["needs_school"] or base_got["needs_school"]
         got["languages"] = got["languages"] or base_got["languages"]
+        got["reading_order"] = got["reading_order"] or base_got["reading_order"]
         for k in ("type_scale", "min_body_pt"):
             if got[k] is None:
                 got[k] = base_got[k]
@@ -587,11 +590,22 @@ def _layout(name: str, path: Path, raw: Any, raws: dict[str, Any], ck: Checker) 
     min_body = (got["min_body_pt"] or MIN_BODY_PT[kind]) * scale
     imp = got["imposition"]
     imposition = Imposition(imp["sheet"], imp["_loc"]) if imp else None
+    if got["reading_order"]:
+        names = [f"{p.name}.{b.name}" for p in pages for b in p.boxes]
+        for i, ref in enumerate(got["reading_order"]):
+            if ref not in names:
+                hint = difflib.get_close_matches(ref, names, n=1)
+                ck.error(raw.loc_of("reading_order"), f"reading_order[{i}]",
+                         f"no box {quote(ref)}" + (f"; did you mean '{hint[0]}'?" if hint else ""))
+        missing = [n for n in names if n not in got["reading_order"]]
+        if missing:
+            ck.error(raw.loc_of("reading_order"), "reading_order",
+                     f"leaves out {', '.join(missing)}; list every box (fills are skipped in the web copy)")
     return Layout(name=name, kind=kind, trim_w=w, trim_h=h, bleed=got["page"]["bleed"], safe=got["page"]["safe"] * scale,
                   min_body_pt=min_body, scale=scale, type_scale={k: v * scale for k, v in ts.items()},
                   pages=tuple(pages), title=got["title"], subject=got["subject"], imposition=imposition,
                   folds=tuple(f * scale for f in got["folds"]), needs_school=got["needs_school"],
-                  languages=tuple(got["languages"]), file=file, loc=loc)
+                  languages=tuple(got["languages"]), reading_order=tuple(got["reading_order"]), file=file, loc=loc)
 
 
 def _check_layout_refs(lay: Layout, styles: Styles, content: Content | None, chains: list[list[str]],

@@ -73,10 +73,14 @@ class HtmlWriter:
     def page(self) -> str:
         title = html.escape(plain(self, self.layout.title))
         parts = [f"<h1>{title}</h1>"]
-        for pdef in self.layout.pages:
-            body = "".join(self.box(b) for b in pdef.boxes)
-            if body:
-                parts.append(f'<section aria-label="{html.escape(pdef.name)}">{body}</section>')
+        if self.layout.reading_order:  # a folded leaflet is read across its two sides
+            boxes = {f"{p.name}.{b.name}": b for p in self.layout.pages for b in p.boxes}
+            parts += [self.box(boxes[k]) for k in self.layout.reading_order]
+        else:
+            for pdef in self.layout.pages:
+                body = "".join(self.box(b) for b in pdef.boxes)
+                if body:
+                    parts.append(f'<section aria-label="{html.escape(pdef.name)}">{body}</section>')
         edition = self.content.edition
         lang = self.chain[0]
         return (f'<!doctype html>\n<html lang="{html.escape(lang)}">\n<head>\n<meta charset="utf-8">\n'

@@ -141,3 +141,20 @@ def test_axe_catches_a_real_violation(web_dir: Path, tmp_path: Path) -> None:
                       .replace("color: #111", "color: #bbb"), encoding="utf-8")
     ids = {v["id"] for v in _axe(broken, tmp_path)["violations"]}
     assert {"html-has-lang", "color-contrast"} <= ids, ids
+
+
+def test_leaflet_web_copy_reads_in_unfolding_order(web_dir: Path) -> None:
+    text = (web_dir / "staff-leaflet.html").read_text(encoding="utf-8")
+    order = [text.index(h) for h in ("What is child sexual exploitation?", "Spotting the signs",
+                                     "What to do if you are worried", "What to include when you report")]
+    assert order == sorted(order)
+
+
+def test_reading_order_must_name_every_box(tmp_path: Path) -> None:
+    from .conftest import Workspace
+
+    ws = Workspace(tmp_path / "ws")
+    ws.replace("layouts/staff-leaflet.yaml", "outside.include, ", "outside.inclued, ")
+    r = ws.check("--layout", "staff-leaflet")
+    assert r.code == 1
+    assert "did you mean 'outside.include'" in r.err and "leaves out outside.include" in r.err
