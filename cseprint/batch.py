@@ -75,7 +75,7 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
     except InputError as exc:
         return SchoolResult(row, school.id, False, [str(x) for x in exc.problems])
     if not st["write"]:  # check: validated, composed and preflighted; nothing rendered or written
-        return SchoolResult(row, school.id, True, [], [], None, [str(w) for w in p.warnings])
+        return SchoolResult(row, school.id, True, [], [], None, [str(w) for w in (*school.warnings, *p.warnings)])
     files = []
     pack = io.BytesIO()
     failures: list[str] = []
@@ -104,7 +104,7 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
     target = st["stage"] / pack_path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(pack.getvalue())
-    return SchoolResult(row, school.id, True, [], files, pack_path, [str(w) for w in p.warnings])
+    return SchoolResult(row, school.id, True, [], files, pack_path, [str(w) for w in (*school.warnings, *p.warnings)])
 
 
 def run(opts: Options, csv_path: Path, stage: Path | None, jobs: int | None = None,

@@ -125,7 +125,11 @@ def plan(opts: Options) -> Plan:
     if opts.school is not None:
         from .schools import load_profile, with_school
 
-        content = with_school(content, load_profile(opts.school, opts.content), chain(opts))
+        school = load_profile(opts.school, opts.content)
+        content = with_school(content, school, chain(opts))
+        p = compose_all(content, styles, layouts, FontBook(styles, opts.fonts), opts)
+        p.warnings[:0] = school.warnings
+        return p
     return compose_all(content, styles, layouts, FontBook(styles, opts.fonts), opts)
 
 

@@ -35,6 +35,30 @@ def check_pair(printed: str, dialled: str, *, textphone: bool = False) -> str | 
     return check_uk(number, printed)
 
 
+def normalise(text: str) -> tuple[str | None, str | None, bool]:
+    """A school's number as people type it ('01134960102', '+44 113 496 0102',
+    '(0113) 496-0102', or '1134960102' after a spreadsheet dropped the 0) ->
+    (printed in the standard UK grouping, why it is refused, whether a leading 0
+    was restored). Short codes such as 101 are kept as they are.
+    """
+    raw = text.strip()
+    if not re.fullmatch(r"[0-9+()\-. ]{3,25}", raw):
+        return None, f"'{text}' is not a phone number (only digits, spaces, +, brackets and hyphens)", False
+    digits = re.sub(r"\D", "", raw)
+    if len(digits) <= 6 and not raw.startswith("+"):
+        why = check_uk(digits, raw)
+        return (None, why, False) if why else (digits, None, False)
+    try:
+        num = phonenumbers.parse(raw, "GB")
+    except phonenumbers.NumberParseException:
+        return None, f"'{text}' is not a UK phone number", False
+    if not phonenumbers.is_valid_number_for_region(num, "GB"):
+        return None, f"'{text}' is not a valid UK phone number (check the digits)", False
+    printed = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.NATIONAL)
+    restored = not raw.startswith(("0", "+", "(0"))
+    return printed, None, restored
+
+
 def check_uk(digits: str, printed: str) -> str | None:
     """A full UK number (valid per the numbering plan) or a UK short code."""
     try:

@@ -63,6 +63,7 @@ class School:
     partnership_web: str | None
     checked_on: dt.date
     loc: Location
+    warnings: tuple = ()  # Problems to show but not to stop on (a restored leading 0)
 
     @property
     def people(self) -> tuple[Person, ...]:
@@ -97,13 +98,18 @@ PROFILE = Record({
 })
 
 
-def check_phone(printed: str | None, raw: object, field: str, key: str, ck: Checker) -> None:
-    if printed is None:
-        return
+def check_phone(typed: str | None, raw: object, field: str, key: str, ck: Checker) -> str | None:
+    """A school's number, validated and printed in the standard UK grouping (None if refused)."""
+    if typed is None:
+        return None
     loc = raw.loc_of(field) if isinstance(raw, LDict) else Location("")
-    why = phones.check_pair(printed, printed.replace(" ", ""))
+    printed, why, restored = phones.normalise(typed)
     if why:
         ck.error(loc, key, why)
+        return None
+    if restored:
+        ck.warn(loc, key, f"'{typed}' had lost its leading 0 (spreadsheets drop it); printed as '{printed}': check it")
+    return printed
 
 
 def check_image(rel: str | None, content_root: Path, loc: Location, key: str, ck: Checker) -> str | None:
@@ -157,19 +163,22 @@ def build_school(raw: Any, loc: Location, default_id: str, content_root: Path, c
         return None
 
     def person(p: dict, rawp: object, key: str) -> Person:
-        check_phone(p["phone"], rawp, "phone", f"{key}.phone", ck)
+        phone = check_phone(p["phone"], rawp, "phone", f"{key}.phone", ck)
         ploc = rawp.loc_of("photo") if isinstance(rawp, LDict) else p["_loc"]
         photo = check_image(p["photo"], content_root, ploc, f"{key}.photo", ck)
-        return Person(p["name"], p["role"], photo, p["phone"], p["location"], p["_loc"])
+        return Person(p["name"], p["role"], photo, phone, p["location"], p["_loc"])
 
     dsl = person(got["dsl"], raw["dsl"], "dsl")
     deputies = tuple(person(d, raw["deputies"][i], f"deputies[{i}]") for i, d in enumerate(got["deputies"]))
     council = got["council"]
-    check_phone(council["phone"], raw["council"], "phone", "council.phone", ck)
-    check_phone(council["out_of_hours"], raw["council"], "out_of_hours", "council.out_of_hours", ck)
+    council_phone = check_phone(council["phone"], raw["council"], "phone", "council.phone", ck)
+    out_of_hours = check_phone(council["out_of_hours"], raw["council"], "out_of_hours", "council.out_of_hours", ck)
     logo = check_image(got["logo"], content_root, raw.loc_of("logo") if isinstance(raw, LDict) else loc, "logo", ck)
-    return School(sid, got["name"], nation, role, logo, dsl, deputies, council["name"], council["phone"],
-                  council["hours"], council["out_of_hours"], got["partnership_web"], got["checked_on"], loc)
+    if ck.errors:
+        return None
+    return School(sid, got["name"], nation, role, logo, dsl, deputies, council["name"], council_phone,
+                  council["hours"], out_of_hours, got["partnership_web"], got["checked_on"], loc,
+                  tuple(p for p in ck.warnings))
 
 
 def load_profile(path: Path, content_root: Path) -> School:

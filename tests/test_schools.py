@@ -148,3 +148,36 @@ def test_unknown_column_gets_a_suggestion(ws: Workspace, tmp_path: Path):
     path.write_text(HEADER.replace("dsl_name", "dls_name") + GOOD[0], encoding="utf-8")
     r = ws.check("--schools", str(path))
     assert r.code == 1 and "did you mean 'dsl_name'" in r.err
+
+
+@pytest.mark.parametrize("typed, printed, restored", [
+    ("01134960102", "0113 496 0102", False),
+    ("+44 113 496 0102", "0113 496 0102", False),
+    ("(0113) 496-0102", "0113 496 0102", False),
+    ("1134960102", "0113 496 0102", True),  # a spreadsheet dropped the 0
+    ("020 7946 0999", "020 7946 0999", False),
+    ("101", "101", False),
+])
+def test_school_numbers_are_printed_in_the_standard_grouping(typed: str, printed: str, restored: bool):
+    from cseprint.phones import normalise
+
+    assert normalise(typed) == (printed, None, restored)
+
+
+@pytest.mark.parametrize("typed", ["0113 496 01", "ext 234", "0113 496 0102 ext 3", "12"])
+def test_school_numbers_that_are_not_uk_numbers_are_refused(typed: str):
+    from cseprint.phones import normalise
+
+    printed, why, _ = normalise(typed)
+    assert printed is None and why and typed in why
+
+
+def test_a_restored_leading_zero_is_printed_and_warned(ws: Workspace, tmp_path: Path):
+    row = ("zero,Zero School,england,,2026-11-01,Ann Example,,1134960102,,,Council,+44 113 496 0000,Mon-Fri,"
+           "(020) 7946-0999\n")
+    out = tmp_path / "out"
+    r = ws.build(out, "--schools", str(write_csv(tmp_path, [row])), "--finish", "office", "--jobs", "1")
+    assert r.code == 0, r.err
+    assert "had lost its leading 0" in r.err and "schools.csv:2:" in r.err
+    text = norm(pdf_text(out / "zero" / "who-to-tell-a4.pdf"))
+    assert "0113 496 0102" in text and "0113 496 0000" in text and "020 7946 0999" in text
