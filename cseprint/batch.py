@@ -86,7 +86,7 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
                 data = st["national"][key]
             else:
                 data = render(doc, rgb=opts.rgb, creator=f"cseprint {__version__}")
-                failures.extend(verify(doc, data))
+                failures.extend(verify(doc, data, rgb=opts.rgb))
                 if not doc.uses_school:
                     st["national"][key] = data
             target = st["stage"] / path

@@ -181,7 +181,7 @@ def render_all(p: Plan, opts: Options, progress: Callable[[str], None] | None = 
         if progress:
             progress(path)
         data = render(doc, rgb=opts.rgb, creator=f"cseprint {__version__}")
-        failures.extend(verify(doc, data))
+        failures.extend(verify(doc, data, rgb=opts.rgb))
         outputs.append(Output(path, doc, data))
     if failures:
         raise VerifyError(failures)

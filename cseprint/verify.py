@@ -12,7 +12,9 @@ library change is caught before the file reaches ``output/``.
 
 from __future__ import annotations
 
+import base64
 import re
+import zlib
 from collections import Counter
 
 import pypdfium2 as pdfium
@@ -27,11 +29,13 @@ def _norm(s: str) -> str:
     return re.sub(r"\s+", " ", s.replace("\u00a0", " ")).strip()
 
 
-def verify(doc: Document, data: bytes) -> list[str]:
+def verify(doc: Document, data: bytes, rgb: bool = False) -> list[str]:
     """Return every discrepancy between ``doc`` and the PDF ``data`` (empty if none)."""
     problems: list[str] = []
     name = f"{doc.layout} ({doc.variant}, {doc.finish}, {doc.locale})"
     problems.extend(f"{name}: {p}" for p in check_fonts_embedded(data))
+    if not rgb:
+        problems.extend(f"{name}: {p}" for p in check_no_rgb(data))
     pdf = pdfium.PdfDocument(data)
     try:
         if len(pdf) != len(doc.pages):
@@ -75,6 +79,46 @@ def decode_region(page: pdfium.PdfPage, r: Rect, media_w: float, media_h: float,
     crop = (max(r.x - m, 0), max(r.y - m, 0), max(media_w - r.x1 - m, 0), max(media_h - r.y1 - m, 0))
     image = page.render(scale=dpi / 72, grayscale=True, crop=crop).to_pil()
     return [res.text for res in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
+
+
+RGB_OPERATOR = re.compile(rb"(?<![A-Za-z/])(rg|RG)(?![A-Za-z])")
+
+
+def streams(data: bytes):
+    """(dictionary, decoded bytes) of every stream in a PDF as reportlab writes it
+    (one dictionary per object, Flate and ASCII85 filters)."""
+    pos = 0
+    while (i := data.find(b">>\nstream", pos)) >= 0:
+        start = data.index(b"\n", i + 9) + 1
+        head = data[data.rfind(b" obj", 0, i):i]
+        m = re.search(rb"/Length (\d+)", head)
+        if not m:
+            pos = start
+            continue
+        body = data[start:start + int(m.group(1))]
+        try:
+            if b"/ASCII85Decode" in head:
+                body = base64.a85decode(body.strip(), adobe=True)
+            if b"/FlateDecode" in head:
+                body = zlib.decompress(body)
+        except (ValueError, zlib.error):
+            pass
+        yield head, body
+        pos = start + int(m.group(1))
+
+
+def check_no_rgb(data: bytes) -> list[str]:
+    """A CMYK file for print must hold no RGB: no DeviceRGB images, no rg/RG colour operators."""
+    out = []
+    if b"/DeviceRGB" in data:
+        out.append("holds RGB (DeviceRGB) in a CMYK file")
+    for head, body in streams(data):
+        if b"/Subtype /Image" in head or b"/Length1" in head:
+            continue  # image data and embedded fonts are not content streams
+        if RGB_OPERATOR.search(body):
+            out.append("sets an RGB colour (rg/RG) in a CMYK file")
+            break
+    return out
 
 
 FONT_RE = re.compile(rb"/Subtype\s*/(Type1|TrueType|Type0|Type3|MMType1)")
