@@ -180,6 +180,17 @@ class Typesetter:
                 line.append(word)
                 line_w += space + ww
                 continue
+            if line and word.breakable_url and ww > avail - line_w - space:
+                # a long address starts on this line when a first part fits, rather than leaving a gap
+                parts = self._split_long(word, avail, first=avail - line_w - space)
+                if parts:
+                    line.append(parts[0])
+                    emit()
+                    for part in parts[1:-1]:
+                        line = [part]
+                        emit()
+                    line, line_w = [parts[-1]], self._word_width(parts[-1])
+                    continue
             if line:
                 emit()
             if ww > avail + 1e-6:
@@ -202,9 +213,10 @@ class Typesetter:
     def _word_width(self, word: Word) -> float:
         return sum(self._measure(p.text, p.style, p.bold, p.italic) for p in word.pieces)
 
-    def _split_long(self, word: Word, avail: float) -> list[Word] | None:
+    def _split_long(self, word: Word, avail: float, first: float | None = None) -> list[Word] | None:
         """Break a word too wide for the line: a web address after a '/', another word after
-        a hyphen it already has (never a new hyphen, never inside a number); None if impossible."""
+        a hyphen it already has (never a new hyphen, never inside a number); None if impossible.
+        ``first``: the room for the first part, when it goes at the end of a started line."""
         urls = [i for i, p in enumerate(word.pieces) if p.url]
         if len(urls) == 1:
             at = urls[0]
@@ -225,14 +237,18 @@ class Typesetter:
         for ch in chunks:
             trial = cur + ch
             lead = before if not parts else []
-            if cur and self._word_width(Word([*lead, piece(trial)])) > avail:
+            room = first if first is not None and not parts else avail
+            if cur and self._word_width(Word([*lead, piece(trial)])) > room:
                 parts.append([*lead, piece(cur)])
                 cur = ch
             else:
                 cur = trial
         parts.append([*(before if not parts else []), piece(cur), *after])
         words = [Word(ps, word.breakable_url) for ps in parts]
-        if any(self._word_width(w) > avail + 1e-6 for w in words):
+        limits = [first if first is not None and i == 0 else avail for i in range(len(words))]
+        if len(words) < 2 and first is not None:
+            return None
+        if any(self._word_width(w) > lim + 1e-6 for w, lim in zip(words, limits, strict=True)):
             return None
         return words
 
