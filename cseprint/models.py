@@ -84,6 +84,7 @@ class Edition:
     date: dt.date
     author: str
     loc: Location
+    checked: dt.date | None = None  # the oldest verified_on among confirmed contacts: printed as {edition.checked}
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from .schema import Checker, quote
 TOKEN_RE = re.compile(r"<(/?)([bi])>|<br\s*/?>|\{\{|\}\}|\{([^{}\n]{0,80})\}")
 PLACEHOLDER_RE = re.compile(r"([a-z0-9][a-z0-9-]*)\.([a-z_]+)")
 CONTACT_FIELDS = ("name", "short_name", "phone", "textphone", "email", "web", "hours")
-EDITION_FIELDS = ("version", "date")
+EDITION_FIELDS = ("version", "date", "checked")  # checked: the oldest verified_on of the confirmed contacts
 SCHOOL_FIELDS = ("name", "role_name", "dsl_name")  # from a school profile (see schools.py)
 SCHOOL_CONTACT_PREFIX = "school-"  # contacts a school profile adds: school-council, school-council-ooh, ...
 
@@ -158,7 +158,8 @@ def parse(text: str, contacts: dict[str, Contact], edition: Edition, *, bold: bo
         else:
             cid, fld = m.group(3).strip().split(".")
             if cid == "edition":
-                value = str(getattr(edition, fld))
+                value = getattr(edition, fld)
+                value = "(never)" if value is None else str(value)  # no confirmed contact at all
                 spans.append(Span(value, b, i, nobreak=True))
             elif cid == "school":
                 if not school or not school.get(fld):

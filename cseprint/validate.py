@@ -165,6 +165,8 @@ def load_content(root: Path) -> Content:
         raise InputError(problems or [Problem(Location(root_name), "", "edition.yaml is missing")])
     for code in locales:
         infos.setdefault(code, LocaleInfo(code, code, True, None))
+    confirmed = [c.verified_on for c in contacts.values() if c.status == "confirmed"]
+    edition = dataclasses.replace(edition, checked=min(confirmed) if confirmed else None)
     return Content(root_name, edition, contacts, locales, infos)
 
 
