@@ -97,7 +97,8 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
             z.writestr(info, data)
             files.append({"path": path, "layout": doc.layout, "locale": doc.locale, "school": school.id,
                           "pages": len(doc.pages), "sha256": hashlib.sha256(data).hexdigest(),
-                          "variant": doc.variant, "finish": doc.finish})
+                          "variant": doc.variant, "finish": doc.finish,
+                          "content_version": content.edition.version})
     if failures:
         return SchoolResult(row, school.id, False, failures)
     pack_path = f"packs/{school.id}.zip"

@@ -235,6 +235,7 @@ def manifest(p: Plan, outputs: list[Output], opts: Options) -> dict:
             "contacts": sorted(d.contacts),
             "unverified_contacts": unverified_contacts(d, p.content, opts.today),
             "english_fallback_keys": d.fell_back,
+            "content_version": p.content.edition.version,
         })
     return {
         "generator": {"name": "cseprint", "version": __version__},
@@ -247,7 +248,8 @@ def manifest(p: Plan, outputs: list[Output], opts: Options) -> dict:
     }
 
 
-def write_atomically(out: Path, outputs: list[Output], man: dict, extra: dict[str, bytes] | None = None) -> None:
+def write_atomically(out: Path, outputs: list[Output], man: dict, extra: dict[str, bytes] | None = None,
+                     scopes: set[tuple[str | None, str]] | None = None, locales: set[str] = frozenset()) -> None:
     """Stage every file beside the output, then move them in and write the manifest last."""
     out.mkdir(parents=True, exist_ok=True)
     stage = new_stage(out)
@@ -257,7 +259,7 @@ def write_atomically(out: Path, outputs: list[Output], man: dict, extra: dict[st
             target = stage / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        commit(out, stage, sorted(files), man)
+        commit(out, stage, sorted(files), man, scopes or set(), locales)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
@@ -268,29 +270,74 @@ def new_stage(out: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=".cseprint-", dir=out))
 
 
-def commit(out: Path, stage: Path, paths: list[str], man: dict) -> None:
-    """Move staged files into place, drop files of the previous build that this one did not
-    make (so the folder always matches its manifest), and write the manifest last."""
-    old = previous_files(out)
+def scope_of(path: str, schools: set[str], locales: set[str]) -> tuple[str | None, str]:
+    """Which build a path belongs to, (school id or None, locale), from where it lies."""
+    parts = path.split("/")
+    if parts[0] == "previews":
+        parts = parts[1:]
+    if parts[0] == "packs" and len(parts) == 2:
+        return parts[1].removesuffix(".zip"), "*"
+    school = parts[0] if len(parts) > 1 and parts[0] in schools else None
+    rest = parts[1:] if school else parts
+    locale = rest[0] if len(rest) > 1 and rest[0] in locales else "en-GB"
+    return school, locale
+
+
+def commit(out: Path, stage: Path, paths: list[str], man: dict, scopes: set[tuple[str | None, str]],
+           locales: set[str]) -> None:
+    """Move staged files into place and write the manifest last.
+
+    A build owns its scope: the national files of one language, or one
+    school's. Files of an earlier build in the same scope that this one did not
+    make are removed (no stale poster is left beside the new ones); files of
+    other scopes (another school, another language) are kept and stay listed in
+    the manifest, each with the content version it was made from.
+    """
+    previous = read_manifest(out)
+    schools = {s for s, _ in scopes if s} | {f.get("school") for f in previous.get("files", [])
+                                             if isinstance(f, dict) and isinstance(f.get("school"), str)}
+    written = set(paths)
+    kept: dict[str, list] = {}
+    stale: list[str] = []
+    for key in ("files", "web", "previews", "packs"):
+        entries = previous.get(key, [])
+        for entry in entries if isinstance(entries, list) else []:
+            path = entry.get("path") if isinstance(entry, dict) else entry
+            if not isinstance(path, str) or not safe_rel(path) or path in written:
+                continue
+            if key == "files" and isinstance(entry, dict):
+                scope = (entry.get("school"), entry.get("locale"))
+            else:
+                scope = scope_of(path, schools, locales)
+            if scope in scopes or (scope[1] == "*" and any(s == scope[0] for s, _ in scopes)):
+                stale.append(path)
+            elif (out / path).is_file():
+                kept.setdefault(key, []).append(entry)
     for rel in paths:
         dest = out / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         os.replace(stage / rel, dest)
-    for stale in sorted(old - set(paths)):
-        p = out / stale
+    for rel in sorted(stale):
+        p = out / rel
         if p.is_file() and p.resolve().is_relative_to(out.resolve()):
             p.unlink()
+    for key, entries in kept.items():
+        merged = man.get(key, []) + entries
+        man[key] = sorted(merged, key=lambda e: e["path"] if isinstance(e, dict) else e)
     tmp = stage / MANIFEST
     tmp.write_text(json.dumps(man, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp, out / MANIFEST)
 
 
-def previous_files(out: Path) -> set[str]:
+def safe_rel(path: str) -> bool:
+    p = Path(path)
+    return not p.is_absolute() and ".." not in p.parts
+
+
+def read_manifest(out: Path) -> dict:
+    """The previous build's manifest, or {} if there is none (or it is not ours)."""
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        paths = [f.get("path") for f in data.get("files", []) if isinstance(f, dict)]
-        for extra in ("previews", "packs", "web"):
-            paths += [p for p in data.get(extra, []) if isinstance(p, str)]
-        return {p for p in paths if isinstance(p, str) and ".." not in Path(p).parts and not Path(p).is_absolute()}
-    except (OSError, ValueError, AttributeError):
-        return set()
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}

@@ -207,7 +207,8 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
     man = manifest(p, outputs, opts)
     man["web"] = sorted(web)
     man["previews"] = sorted(pngs)
-    write_atomically(opts.out, outputs, man, extra)
+    write_atomically(opts.out, outputs, man, extra, scopes={(p.content.school_id, opts.locale)},
+                     locales=set(p.content.locales))
     out_name = _rel(opts.out)
     for o in sorted(outputs, key=lambda o: o.path):
         print(f"wrote {out_name}/{o.path}  ({len(o.doc.pages)} page{'s' if len(o.doc.pages) != 1 else ''}, "
@@ -282,7 +283,11 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
             "files": files,
         }
         if good:
-            commit(opts.out, stage, [f["path"] for f in files] + packs, man)
+            scopes = {(r.school, opts.locale) for r in good}  # failed schools keep their earlier files
+            from .validate import load_content
+
+            commit(opts.out, stage, [f["path"] for f in files] + packs, man, scopes,
+                   set(load_content(opts.content).locales))
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     out_name = _rel(opts.out)

@@ -34,6 +34,7 @@ MAX_IMAGE_BYTES = 8_000_000
 MAX_IMAGE_PIXELS = 40_000_000
 MAX_DEPUTIES = 12
 ID_RE = r"[a-z0-9][a-z0-9-]{0,60}"
+RESERVED_IDS = ("print-shop", "web", "previews", "packs")  # folders of the output
 REVIEW_DAYS = 365
 
 
@@ -160,6 +161,9 @@ def build_school(raw: Any, loc: Location, default_id: str, content_root: Path, c
     sid = got["id"] or default_id
     if not re.fullmatch(ID_RE, sid):
         ck.error(loc, "id", f"{quote(sid)} is not a usable id; write id: with lower-case letters, digits and hyphens")
+        return None
+    if sid in RESERVED_IDS or re.fullmatch(r"[a-z]{2,3}", sid):  # "cy" and the like are language folders
+        ck.error(loc, "id", f"{quote(sid)} is the name of an output folder or a language; choose another id")
         return None
 
     def person(p: dict, rawp: object, key: str) -> Person:
