@@ -21,7 +21,7 @@ from . import textmarkup
 from .document import BoxReport, Document, Fill, Image, Mark, Page, QRCode, Rect, Run, TextLine, mm
 from .errors import InputError, Location, Problem
 from .fonts import Face, FontBook
-from .models import Box, Content, Item, Layout, Styles, Text, TextStyle
+from .models import Box, Content, ImageRef, Item, Layout, Styles, Text, TextStyle
 from .textmarkup import Span
 from .validate import PAPER_MM, localized_contacts, resolve_in
 
@@ -656,16 +656,13 @@ class Composer:
             y -= lead
         return y
 
-def fit_image(path: str, area: Rect, box: str) -> Image:
+def fit_image(ref: ImageRef, area: Rect, box: str) -> Image:
     """Fit an image into ``area`` keeping its proportions, centred; note its printed dpi."""
-    from PIL import Image as PILImage  # pixel size only; the image is drawn by write_pdf
-
-    with PILImage.open(path) as im:
-        pw, ph = im.size
+    pw, ph = ref.width_px, ref.height_px
     scale = min(area.w / pw, area.h / ph)
     w, h = pw * scale, ph * scale
     dpi = pw / (w / 72)
-    return Image(Rect(area.x + (area.w - w) / 2, area.y + (area.h - h) / 2, w, h), path, box, dpi)
+    return Image(Rect(area.x + (area.w - w) / 2, area.y + (area.h - h) / 2, w, h), ref.path, box, dpi)
 
 
 def extend_to_bleed(r: Rect, trim: Rect, b: float, tol: float = mm(0.1)) -> Rect:

@@ -69,6 +69,11 @@ class FontBook:
         self._chains: dict[tuple[str, bool, bool], tuple[Face, ...]] = {}
         self.blocks: dict = {}  # compose.Typesetter's memo of set paragraphs (per process)
         self.paths: dict[str, str] = {}  # face name -> file, for every face handed out
+        # read every face now, so that compose, which asks for them, never touches a file
+        for family in styles.families:
+            for bold in (False, True):
+                for italic in (False, True):
+                    self.chain(family, bold, italic)
 
     def chain(self, family: str, bold: bool, italic: bool) -> tuple[Face, ...]:
         """The style's face followed by the fallback families' faces (memoised)."""

@@ -88,6 +88,16 @@ class Edition:
 
 
 @dataclass(frozen=True)
+class ImageRef:
+    """A checked PNG/JPEG inside the content folder, with its size read once when checked,
+    so compose can fit it without opening files."""
+
+    path: str
+    width_px: int
+    height_px: int
+
+
+@dataclass(frozen=True)
 class LocaleInfo:
     """A locale's ``_locale.yaml``: drafted translations stay flagged until a fluent reviewer says so."""
 
@@ -109,7 +119,7 @@ class Content:
     school_id: str | None = None
     school_fields: dict[str, str] = field(default_factory=dict)  # {school.name}, {school.role_name}, ...
     school_people: tuple = ()  # schools.Person: the DSL first, then the deputies
-    school_logo: str | None = None
+    school_logo: ImageRef | None = None
 
 
 @dataclass(frozen=True)

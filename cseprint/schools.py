@@ -26,7 +26,7 @@ from typing import Any
 from . import phones
 from .errors import InputError, Location, Problem
 from .load import LDict, LList, display_name, load_yaml
-from .models import Contact, Content
+from .models import Contact, Content, ImageRef
 from .schema import MISSING, Checker, Date, ListOf, Record, Str, quote
 
 NATIONS = ("england", "wales", "scotland", "northern-ireland")
@@ -42,7 +42,7 @@ REVIEW_DAYS = 365
 class Person:
     name: str
     role: str | None
-    photo: str | None  # absolute path, checked to be inside the content folder
+    photo: ImageRef | None  # checked to be a real image inside the content folder
     phone: str | None
     location: str | None
     loc: Location
@@ -54,7 +54,7 @@ class School:
     name: str
     nation: str
     role_name: str | None  # the profile's own; else the nation's, from content/<locale>/roles.yaml
-    logo: str | None
+    logo: ImageRef | None
     dsl: Person
     deputies: tuple[Person, ...]
     council_name: str
@@ -113,7 +113,7 @@ def check_phone(typed: str | None, raw: object, field: str, key: str, ck: Checke
     return printed
 
 
-def check_image(rel: str | None, content_root: Path, loc: Location, key: str, ck: Checker) -> str | None:
+def check_image(rel: str | None, content_root: Path, loc: Location, key: str, ck: Checker) -> ImageRef | None:
     """A photo or logo must be a real PNG/JPEG inside the content folder, of sane size."""
     if rel is None:
         return None
@@ -145,7 +145,7 @@ def check_image(rel: str | None, content_root: Path, loc: Location, key: str, ck
     except Exception as exc:  # PIL raises many types for broken files
         ck.error(loc, key, f"image {quote(rel)} cannot be read: {exc}")
         return None
-    return str(path)
+    return ImageRef(str(path), w, h)
 
 
 def build_school(raw: Any, loc: Location, default_id: str, content_root: Path, ck: Checker) -> School | None:

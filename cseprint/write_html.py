@@ -148,7 +148,7 @@ class HtmlWriter:
                 if i == 1 and b.deputies_heading:
                     lis.append(f"</ul><h3>{self.inline(self.node(b.deputies_heading))}</h3><ul class=\"people\">")
                 title = role if i == 0 else (plain(self, b.label) if b.label else f"Deputy {role}")
-                img = (f'<img src="{data_uri(p.photo)}" alt="Photo of {html.escape(p.name)}">' if p.photo else "")
+                img = (f'<img src="{data_uri(p.photo.path)}" alt="Photo of {html.escape(p.name)}">' if p.photo else "")
                 lines = [f"<strong>{html.escape(p.name)}</strong>", html.escape(title)]
                 lines += [html.escape(x) for x in (p.role, p.location) if x]
                 if p.phone:
@@ -157,7 +157,7 @@ class HtmlWriter:
             out.append('<ul class="people">' + "".join(lis) + "</ul>")
         elif b.kind == "logo" and self.content.school_logo:
             name = html.escape(self.content.school_fields.get("name", "School"))
-            out.append(f'<p><img src="{data_uri(self.content.school_logo)}" alt="{name} logo"></p>')
+            out.append(f'<p><img src="{data_uri(self.content.school_logo.path)}" alt="{name} logo"></p>')
         return "".join(out)
 
 
