@@ -13,7 +13,7 @@ from cseprint.fonts import FontBook
 from cseprint.models import Content, Layout, Styles
 from cseprint.validate import load_content, load_layouts
 
-from .conftest import FONTS, Workspace
+from .conftest import FONTS, PROJECT, Workspace
 
 MM = mm(1)
 TOL_PT = 0.01
@@ -264,3 +264,33 @@ def test_qr_matrix_is_a_square_symbol():
     m = qr_matrix("https://www.ceop.police.uk/ceop-reporting/", "M")
     assert len(m) == len(m[0]) and (len(m) - 17) % 4 == 0
     assert all(m[r][c] for r, c in ((0, 0), (0, 6), (6, 0), (6, 6)))  # finder pattern corners
+
+
+def test_compose_reads_no_file_and_imports_no_reportlab(monkeypatch):
+    """The pure stage: once content, layouts and fonts are loaded, composing opens nothing."""
+    import builtins
+    import inspect
+
+    import cseprint.compose as compose_module
+    from cseprint.build import Options, load
+    from cseprint.compose import OFFICE, compose
+    from cseprint.fonts import FontBook
+    from cseprint.schools import load_profile, with_school
+
+    opts = Options(content=PROJECT / "content", layouts=PROJECT / "layouts", fonts=PROJECT / "fonts",
+                   out=PROJECT / "output")
+    content, styles, layouts = load(opts)
+    content = with_school(content, load_profile(PROJECT / "content" / "schools" / "example-school.yaml",
+                                                PROJECT / "content"), ["en-GB"])
+    fonts = FontBook(styles, opts.fonts)
+
+    def no_open(*args, **kwargs):
+        raise AssertionError(f"compose opened a file: {args[:1]}")
+
+    monkeypatch.setattr(builtins, "open", no_open)
+    monkeypatch.setattr("io.open", no_open)
+    for name in sorted(layouts):
+        if not layouts[name].languages:
+            assert compose(layouts[name], styles, content, fonts, "en-GB", OFFICE, school="example-school")
+    used = {inspect.getmodule(v).__name__ for v in vars(compose_module).values() if inspect.getmodule(v)}
+    assert not any(m.startswith("reportlab") for m in used), used
