@@ -124,7 +124,7 @@ axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a
     return json.loads(html.unescape(m.group(1)))
 
 
-@pytest.mark.parametrize("name", ["poster-a4", "wallet-card", "staff-leaflet", "who-to-tell-a4"])
+@pytest.mark.parametrize("name", ["poster-a4", "wallet-card", "staff-leaflet", "who-to-tell-a4", "who-to-tell-a3"])
 def test_no_accessibility_violations(web_dir: Path, tmp_path: Path, name: str) -> None:
     _need_tools()
     result = _axe(web_dir / f"{name}.html", tmp_path)
