@@ -109,8 +109,9 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
 
 
 def run(opts: Options, csv_path: Path, stage: Path | None, jobs: int | None = None,
-        progress: Callable[[int, int, float], None] | None = None) -> list[SchoolResult]:
-    """Build every row (only check it when ``stage`` is None); results in row order.
+        progress: Callable[[int, int, float], None] | None = None) -> tuple[list[SchoolResult], set[str]]:
+    """Build every row (only check it when ``stage`` is None); results in row order, and the
+    content's locales (the output folder's language folders).
 
     Raises InputError for a bad file (unreadable, unknown columns, duplicate ids).
     """
@@ -121,7 +122,7 @@ def run(opts: Options, csv_path: Path, stage: Path | None, jobs: int | None = No
         raise InputError(problems)
     if not rows:
         raise InputError([Problem(Location(str(csv_path)), "", "no school rows found")])
-    load(opts)  # fail fast, in this process, on bad content or layouts
+    content, _, _ = load(opts)  # fail fast, in this process, on bad content or layouts
     seen: dict[str, int] = {}
     dupes = []
     for row, raw in rows:
@@ -148,7 +149,7 @@ def run(opts: Options, csv_path: Path, stage: Path | None, jobs: int | None = No
                 results.append(res)
                 if progress:
                     progress(len(results), len(rows), time.monotonic() - start)
-    return sorted(results, key=lambda r: r.row)
+    return sorted(results, key=lambda r: r.row), set(content.locales)
 
 
 __all__ = ["run", "SchoolResult", "VerifyError"]

@@ -247,28 +247,29 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
         print(f"\r[{bar:<30}] {done}/{total} schools, {elapsed:5.1f} s, about {left:4.0f} s left",
               end=end, file=sys.stderr, flush=True)
 
-    if not write:
-        results = batch.run(opts, args.schools, None, jobs=args.jobs, progress=progress)
+    def report(results: list) -> list:
+        """Print every failed row and every warning; return the failed rows."""
         bad = [r for r in results if not r.ok]
         for r in bad:
             print(f"FAILED row {r.row} ({r.school or 'no id'}):", file=sys.stderr)
             for p in r.problems:
                 print(f"  {p}", file=sys.stderr)
+        for r in results:
+            for w in r.warnings if r.ok else ():
+                print(f"warning: row {r.row} ({r.school}): {w}", file=sys.stderr)
+        return bad
+
+    if not write:
+        results, _ = batch.run(opts, args.schools, None, jobs=args.jobs, progress=progress)
+        bad = report(results)
         print(f"checked {len(results)} schools: {len(results) - len(bad)} ok, {len(bad)} with problems; "
               "nothing written.")
         return 1 if bad else 0
     stage = new_stage(opts.out)
     try:
-        results = batch.run(opts, args.schools, stage, jobs=args.jobs, progress=progress)
+        results, locales = batch.run(opts, args.schools, stage, jobs=args.jobs, progress=progress)
         good = [r for r in results if r.ok]
-        bad = [r for r in results if not r.ok]
-        for r in bad:
-            print(f"FAILED row {r.row} ({r.school or 'no id'}):", file=sys.stderr)
-            for p in r.problems:
-                print(f"  {p}", file=sys.stderr)
-        for r in good:
-            for w in r.warnings:
-                print(f"warning: row {r.row} ({r.school}): {w}", file=sys.stderr)
+        bad = report(results)
         if bad and args.strict:
             print(f"\n{len(bad)} of {len(results)} schools failed; --strict: nothing was written.", file=sys.stderr)
             return 1
@@ -284,10 +285,7 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
         }
         if good:
             scopes = {(r.school, opts.locale) for r in good}  # failed schools keep their earlier files
-            from .validate import load_content
-
-            commit(opts.out, stage, [f["path"] for f in files] + packs, man, scopes,
-                   set(load_content(opts.content).locales))
+            commit(opts.out, stage, [f["path"] for f in files] + packs, man, scopes, locales)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     out_name = _rel(opts.out)
