@@ -82,7 +82,9 @@ def load(project: Path = PROJECT) -> Poster:
     palette = {n: CMYKColor(*(v / 100 for v in cmyk)) for n, cmyk in styles["palette"].items()}
     contacts = _read(content / "contacts.yaml")["contacts"]
     edition = _read(content / "edition.yaml")
-    fields = {("edition", "version"): str(edition["version"]), ("edition", "date"): str(edition["date"])}
+    checked = min(c["verified_on"] for c in contacts.values() if c["status"] == "confirmed")
+    fields = {("edition", "version"): str(edition["version"]), ("edition", "date"): str(edition["date"]),
+              ("edition", "checked"): str(checked)}
 
     def fill(text: str) -> str:
         def one(m: re.Match) -> str:

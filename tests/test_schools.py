@@ -22,7 +22,7 @@ def norm(s: str) -> str:
 
 def profile(tmp_path: Path, deputies: int, **changes) -> Path:
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
-    data["deputies"] = [{"name": n, "role": "Head of Year 7", "location": "Room 4",
+    data["deputies"] = [{"name": n, "role": "Head of Year 7", "location": "Room 4", "phone": "0131 496 0703",
                          "photo": "schools/photos/jo-placeholder.png"}
                         for n in ["Siobhán O'Connor-Ní Bhriain", "Zoë Łukasiewicz", "Llŷr ap Gwilym",
                                   "Mohammed Al-Rashid", "Nguyễn Thị Lan", "Ama Mensah-Boateng", "Jo Placeholder",
