@@ -305,11 +305,18 @@ class Composer:
         self.finish, self.school = finish, school
         self.chain = [locale] + ([fallback] if fallback and fallback != locale else [])
         self.fell_back: set[str] = set()
-        self.base_chain = self.chain
-        self.registry = localized_contacts(content, self.chain)
+        self._registries: dict[tuple[str, ...], dict] = {}
+        self.registry = self._registry(self.chain)
         self.ts = Typesetter(fonts, layout, styles)
         self.contacts: set[str] = set()
         self.uses_school = False
+
+    def _registry(self, chain: list[str]) -> dict:
+        """The contacts with names in ``chain``'s language (made once per language, not per box)."""
+        key = tuple(chain)
+        if key not in self._registries:
+            self._registries[key] = localized_contacts(self.content, chain)
+        return self._registries[key]
 
     # content access
     def lookup(self, key: str):
@@ -348,7 +355,7 @@ class Composer:
 
     def build(self) -> list[Document]:
         lay = self.layout
-        bleed = lay.bleed if self.finish.bleed else 0.0
+        bleed = self.bleed
         margin = bleed + (CROP_OFFSET_MM + CROP_LENGTH_MM if self.finish.crop_marks else 0.0)
         pages = [self.page(p, margin, bleed, back=i % 2 == 1) for i, p in enumerate(lay.pages)]
         docs = [self.document(pages, "single")]
@@ -358,8 +365,12 @@ class Composer:
 
     def compose_for_sheet(self) -> list[Page]:
         """The pages again, each with its own bleed (print shop) or none (butt-cut)."""
-        bleed = self.layout.bleed if self.finish.bleed else 0.0
-        return [self.page(p, bleed, bleed, marks=False) for p in self.layout.pages]
+        return [self.page(p, self.bleed, self.bleed, marks=False) for p in self.layout.pages]
+
+    @property
+    def bleed(self) -> float:
+        """mm of bleed: the layout's for a print shop, none for an office printer."""
+        return self.layout.bleed if self.finish.bleed else 0.0
 
     def document(self, pages: list[Page], variant: str) -> Document:
         palette = {n: (c.c, c.m, c.y, c.k) for n, c in self.styles.palette.items()}
@@ -398,14 +409,24 @@ class Composer:
         return Rect(t.x + mm(box.x), t.y1 - mm(box.y) - mm(box.h), mm(box.w), mm(box.h))
 
     def box(self, page: Page, box: Box, bleed_pt: float) -> None:
+        """Fill one box; a box pinned to a language (bilingual layouts) reads that language only,
+        and the document's own language applies again after it (title, subject, other boxes)."""
+        if not box.locale:
+            return self._box(page, box, bleed_pt)
+        saved = self.chain, self.registry
+        self.chain = [box.locale]
+        self.registry = self._registry(self.chain)
+        try:
+            self._box(page, box, bleed_pt)
+        finally:
+            self.chain, self.registry = saved
+
+    def _box(self, page: Page, box: Box, bleed_pt: float) -> None:
         has_school = self.content.school_id is not None
         if (box.when == "school" and not has_school) or (box.when == "no-school" and has_school):
             return
         if has_school and (box.when != "always" or box.kind in ("people", "logo")):
             self.uses_school = True
-        # a bilingual layout pins boxes to one language
-        self.chain = [box.locale] if box.locale else self.base_chain
-        self.registry = localized_contacts(self.content, self.chain)
         r = self.rect(page, box)
         under = box.background or self._under(page, r)
         if box.background:

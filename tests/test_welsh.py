@@ -75,3 +75,19 @@ def test_bilingual_poster_has_both_languages_with_equal_sizes(tmp_path: Path) ->
     for name in ("headline", "subhead", "signs", "report"):
         a, b = boxes[f"{name}-cy"], boxes[f"{name}-en"]
         assert (a["w"], a["h"], a.get("style")) == (b["w"], b["h"], b.get("style")), name
+
+
+def test_bilingual_card_metadata_is_in_its_lead_language(tmp_path: Path) -> None:
+    """Its last box is pinned to English; the PDF's title must still be the Welsh one (lang cy)."""
+    import pypdfium2 as pdfium
+
+    ws = Workspace(tmp_path / "ws")
+    out = tmp_path / "out"
+    r = ws.build(out, "--locale", "cy", "--layout", "wallet-card-bilingual", "--finish", "office")
+    assert r.code == 0, r.err
+    pdf = pdfium.PdfDocument(out / "cy" / "wallet-card-bilingual.pdf")
+    try:
+        title = pdf.get_metadata_dict()["Title"]
+    finally:
+        pdf.close()
+    assert title == ws.load("content/cy/products.yaml")["meta_card_title"]
