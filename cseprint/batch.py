@@ -13,7 +13,6 @@ staged beside it and moved in at the end, the manifest last.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import multiprocessing as mp
 import os
@@ -24,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .build import Options, chain, compose_all, load
+from .build import Options, Output, chain, compose_all, file_entry, load
 from .errors import InputError, Location, Problem, VerifyError
 from .fonts import FontBook
 from .load import LDict
@@ -95,10 +94,7 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
             info = zipfile.ZipInfo(path.split("/", 1)[1], ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, data)
-            files.append({"path": path, "layout": doc.layout, "locale": doc.locale, "school": school.id,
-                          "pages": len(doc.pages), "sha256": hashlib.sha256(data).hexdigest(),
-                          "variant": doc.variant, "finish": doc.finish,
-                          "content_version": content.edition.version})
+            files.append(file_entry(Output(path, doc, data), content, opts))
     if failures:
         return SchoolResult(row, school.id, False, failures)
     pack_path = f"packs/{school.id}.zip"

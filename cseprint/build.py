@@ -222,21 +222,24 @@ def previews(p: Plan, outputs: list[Output]) -> dict[str, bytes]:
     return files
 
 
+def file_entry(o: Output, content: Content, opts: Options) -> dict:
+    """One file's line in the manifest (single builds and batches alike)."""
+    d = o.doc
+    return {
+        "path": o.path, "layout": d.layout, "locale": d.locale, "school": d.school,
+        "pages": len(d.pages), "sha256": o.sha256, "variant": d.variant, "finish": d.finish,
+        "colour": "rgb" if opts.rgb else "cmyk",
+        "trim_mm": [round(d.pages[0].trim.w * 25.4 / 72, 2), round(d.pages[0].trim.h * 25.4 / 72, 2)],
+        "contacts": sorted(d.contacts),
+        "unverified_contacts": unverified_contacts(d, content, opts.today),
+        "english_fallback_keys": d.fell_back,
+        "content_version": content.edition.version,
+    }
+
+
 def manifest(p: Plan, outputs: list[Output], opts: Options) -> dict:
     unverified = sorted({c for o in outputs for c in unverified_contacts(o.doc, p.content, opts.today)})
-    files = []
-    for o in sorted(outputs, key=lambda o: o.path):
-        d = o.doc
-        files.append({
-            "path": o.path, "layout": d.layout, "locale": d.locale, "school": d.school,
-            "pages": len(d.pages), "sha256": o.sha256, "variant": d.variant, "finish": d.finish,
-            "colour": "rgb" if opts.rgb else "cmyk",
-            "trim_mm": [round(d.pages[0].trim.w * 25.4 / 72, 2), round(d.pages[0].trim.h * 25.4 / 72, 2)],
-            "contacts": sorted(d.contacts),
-            "unverified_contacts": unverified_contacts(d, p.content, opts.today),
-            "english_fallback_keys": d.fell_back,
-            "content_version": p.content.edition.version,
-        })
+    files = [file_entry(o, p.content, opts) for o in sorted(outputs, key=lambda o: o.path)]
     return {
         "generator": {"name": "cseprint", "version": __version__},
         "content": {"version": p.content.edition.version, "date": p.content.edition.date.isoformat()},

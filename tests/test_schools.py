@@ -122,6 +122,7 @@ def test_batch_builds_every_school_with_a_pack(ws: Workspace, tmp_path: Path, bo
         assert z.read("who-to-tell-a4.pdf") == (out / "st-aidans" / "who-to-tell-a4.pdf").read_bytes()
     for f in man["files"]:
         assert (out / f["path"]).is_file()
+        assert f["colour"] == "cmyk" and f["trim_mm"] and f["contacts"]  # the same entries as a single build
 
 
 def test_a_bad_row_fails_only_its_school_and_is_named_by_row(ws: Workspace, tmp_path: Path):
