@@ -63,12 +63,6 @@ def verify(doc: Document, data: bytes, rgb: bool = False) -> list[str]:
     return problems
 
 
-def decode_qr(page: pdfium.PdfPage, dpi: int = QR_DPI) -> list[str]:
-    """Every QR code on a whole rendered page."""
-    image = page.render(scale=dpi / 72, grayscale=True).to_pil()
-    return [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
-
-
 def decode_region(page: pdfium.PdfPage, r: Rect, media_w: float, media_h: float, dpi: int = QR_DPI) -> list[str]:
     """QR codes in one region (the code and its quiet zone, plus a margin) of the rendered page.
 
