@@ -21,9 +21,9 @@ from . import textmarkup
 from .document import BoxReport, Document, Fill, Image, Mark, Page, QRCode, Rect, Run, TextLine, mm
 from .errors import InputError, Location, Problem
 from .fonts import Face, FontBook
+from .lookup import PAPER_MM, localized_contacts, resolve_in
 from .models import Box, Content, ImageRef, Item, Layout, Styles, Text, TextStyle
 from .textmarkup import Span
-from .validate import PAPER_MM, localized_contacts, resolve_in
 
 CROP_OFFSET_MM = 2.0  # gap between the bleed edge and a crop mark
 CROP_LENGTH_MM = 5.0

@@ -20,6 +20,8 @@ from .errors import Location, Problem
 from .load import LDict, LList
 
 MISSING: Any = object()
+LOCALE_RE = r"[a-z]{2,3}(-[A-Z]{2})?"
+ID_RE = r"[a-z0-9][a-z0-9-]*"
 
 
 def quote(value: Any, limit: int = 60) -> str:
@@ -308,3 +310,10 @@ class MapOf(Field):
 
 def join(key: str, name: Any) -> str:
     return f"{key}.{name}" if key else str(name)
+
+
+def unknown(what: str, name: str, known: Any) -> str:
+    """'unknown style 'bdy'; did you mean 'body'? known: ...' for a name that is not among ``known``."""
+    hint = difflib.get_close_matches(name, list(known), n=1)
+    extra = f"did you mean '{hint[0]}'? " if hint else ""
+    return f"unknown {what} {quote(name)}; {extra}known: {', '.join(sorted(known))}"

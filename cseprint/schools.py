@@ -297,7 +297,7 @@ def role_name(content: Content, school: School, chain: list[str]) -> str:
     """The profile's role_name, else the nation's name for the role in the build's language."""
     if school.role_name:
         return school.role_name
-    from .validate import resolve_in
+    from .lookup import resolve_in
 
     node, why = resolve_in(content, chain, f"roles.{school.nation}")
     if node is None or not hasattr(node, "value"):

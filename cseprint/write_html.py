@@ -15,9 +15,9 @@ import html
 from pathlib import Path
 
 from . import textmarkup
+from .lookup import localized_contacts, resolve_in
 from .models import Box, Content, Layout, Styles, Text
 from .textmarkup import Span
-from .validate import localized_contacts, resolve_in
 
 CSS = """
 :root { color-scheme: light; }

@@ -1,0 +1,86 @@
+"""Looking things up in validated content: a key in a locale, the registry in a language.
+
+Pure functions over the models, shared by compose and the writers; they read
+no file (validation, which reads the files, lives in ``validate``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from typing import Any
+
+from .models import Contact, Content, Item, Namespace, Text
+from .schema import quote
+
+PAPER_MM = {"A3": (297.0, 420.0), "A4": (210.0, 297.0), "A5": (148.0, 210.0), "CR80": (85.6, 54.0)}
+
+
+def walk_texts(node: Any):
+    """Every Text under a namespace, list or item (for checks that look at all content text)."""
+    if isinstance(node, Namespace):
+        for v in node.entries.values():
+            yield from walk_texts(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from walk_texts(v)
+    elif isinstance(node, Item):
+        yield from node.fields.values()
+    else:
+        yield node
+
+
+def resolve(ns: Namespace, key: str) -> tuple[Any, str | None]:
+    """Find ``about.grooming.label`` in a locale; return (node, None) or (None, why)."""
+    node: Any = ns
+    parts = key.split(".")
+    for i, part in enumerate(parts):
+        if isinstance(node, Namespace):
+            if part not in node.entries:
+                here = ".".join(parts[:i]) or "the content"
+                hint = difflib.get_close_matches(part, list(node.entries), n=1)
+                extra = f"; did you mean '{'.'.join(parts[:i] + [hint[0]])}'?" if hint else ""
+                return None, f"{here} has no key {quote(part)}{extra}"
+            node = node.entries[part]
+        elif isinstance(node, Item):
+            if part not in node.fields:
+                return None, f"{'.'.join(parts[:i])} has no field {quote(part)}; it has {', '.join(node.fields)}"
+            node = node.fields[part]
+        else:
+            return None, f"{'.'.join(parts[:i])} is text, not a group of keys"
+    return node, None
+
+
+def resolve_in(content: Content, chain: list[str], key: str) -> tuple[Any, str | None]:
+    """Resolve in the first locale of ``chain`` that has the key (fallback only if asked)."""
+    first_why = None
+    for locale in chain:
+        if locale not in content.locales:
+            continue
+        node, why = resolve(content.locales[locale], key)
+        if why is None:
+            return node, None
+        first_why = first_why or why
+    return None, first_why or f"no locale {chain[0]}"
+
+
+def localized_contacts(content: Content, chain: list[str]) -> dict[str, Contact]:
+    """The registry with names in the chosen language, where ``<locale>/contact_names.yaml`` gives them
+    (a name, or ``{label: name, short: shorter name}``).
+
+    Numbers and addresses never vary by language; only the printed names do.
+    """
+    names, _ = resolve_in(content, chain, "contact_names")
+    if not isinstance(names, Namespace):
+        return content.contacts
+    out = dict(content.contacts)
+    for cid, t in names.entries.items():
+        if cid not in out:
+            continue
+        if isinstance(t, Text):
+            out[cid] = dataclasses.replace(out[cid], name=t.value, short_name=None)
+        elif isinstance(t, Item):  # {label: full name, short: name for tight spaces such as the card}
+            short = t.get("short")
+            out[cid] = dataclasses.replace(out[cid], name=t.fields["label"].value,
+                                           short_name=short.value if short else None)
+    return out
