@@ -269,7 +269,9 @@ def test_qr_matrix_is_a_square_symbol():
 def test_compose_reads_no_file_and_imports_no_reportlab(monkeypatch):
     """The pure stage: once content, layouts and fonts are loaded, composing opens nothing."""
     import builtins
+    import importlib
     import inspect
+    import pkgutil
 
     import cseprint.compose as compose_module
     from cseprint.build import Options, load
@@ -292,5 +294,7 @@ def test_compose_reads_no_file_and_imports_no_reportlab(monkeypatch):
     for name in sorted(layouts):
         if not layouts[name].languages:
             assert compose(layouts[name], styles, content, fonts, "en-GB", OFFICE, school="example-school")
-    used = {inspect.getmodule(v).__name__ for v in vars(compose_module).values() if inspect.getmodule(v)}
+    modules = [compose_module] + [importlib.import_module(f"cseprint.compose.{m.name}")
+                                  for m in pkgutil.iter_modules(compose_module.__path__)]
+    used = {inspect.getmodule(v).__name__ for mod in modules for v in vars(mod).values() if inspect.getmodule(v)}
     assert not any(m.startswith("reportlab") for m in used), used
