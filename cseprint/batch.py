@@ -13,23 +13,19 @@ staged beside it and moved in at the end, the manifest last.
 
 from __future__ import annotations
 
-import io
 import multiprocessing as mp
 import os
 import time
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .build import Options, Output, chain, compose_all, file_entry, load
+from .build import Options, Output, chain, compose_all, file_entry, load, pack_zip
 from .errors import InputError, Location, Problem, VerifyError
 from .fonts import FontBook
 from .load import LDict
 from .schema import Checker
-
-ZIP_DATE = (2000, 1, 1, 0, 0, 0)  # fixed, so packs are reproducible
 
 
 @dataclass
@@ -76,31 +72,28 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
     if not st["write"]:  # check: validated, composed and preflighted; nothing rendered or written
         return SchoolResult(row, school.id, True, [], [], None, [str(w) for w in (*school.warnings, *p.warnings)])
     files = []
-    pack = io.BytesIO()
+    packed: dict[str, bytes] = {}
     failures: list[str] = []
-    with zipfile.ZipFile(pack, "w", zipfile.ZIP_DEFLATED) as z:
-        for path, doc in p.docs:
-            key = doc.layout, doc.variant, doc.finish, doc.locale
-            if not doc.uses_school and key in st["national"]:
-                data = st["national"][key]
-            else:
-                data = render(doc, rgb=opts.rgb, creator=f"cseprint {__version__}")
-                failures.extend(verify(doc, data, rgb=opts.rgb))
-                if not doc.uses_school:
-                    st["national"][key] = data
-            target = st["stage"] / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            info = zipfile.ZipInfo(path.split("/", 1)[1], ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, data)
-            files.append(file_entry(Output(path, doc, data), content, opts))
+    for path, doc in p.docs:
+        key = doc.layout, doc.variant, doc.finish, doc.locale
+        if not doc.uses_school and key in st["national"]:
+            data = st["national"][key]
+        else:
+            data = render(doc, rgb=opts.rgb, creator=f"cseprint {__version__}")
+            failures.extend(verify(doc, data, rgb=opts.rgb))
+            if not doc.uses_school:
+                st["national"][key] = data
+        target = st["stage"] / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        packed[path.split("/", 1)[1]] = data
+        files.append(file_entry(Output(path, doc, data), content, opts))
     if failures:
         return SchoolResult(row, school.id, False, failures)
     pack_path = f"packs/{school.id}.zip"
     target = st["stage"] / pack_path
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(pack.getvalue())
+    target.write_bytes(pack_zip(packed))
     return SchoolResult(row, school.id, True, [], files, pack_path, [str(w) for w in (*school.warnings, *p.warnings)])
 
 

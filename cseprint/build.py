@@ -11,10 +11,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -249,6 +251,49 @@ def manifest(p: Plan, outputs: list[Output], opts: Options) -> dict:
         "unverified_contacts": unverified,
         "files": files,
     }
+
+
+@dataclass
+class Built:
+    """Everything one build makes, in memory: the CLI writes it into the output folder,
+    the web app packs it into a zip. Neither runs a pipeline of its own."""
+
+    plan: Plan
+    outputs: list[Output]
+    extra: dict[str, bytes]  # web copies and previews, by relative path
+    manifest: dict
+
+    @property
+    def files(self) -> dict[str, bytes]:
+        return {o.path: o.data for o in self.outputs} | self.extra
+
+
+def build_files(opts: Options, *, with_previews: bool = False,
+                progress: Callable[[str], None] | None = None, p: Plan | None = None) -> Built:
+    """Check, render and verify every document of ``opts`` (or of a plan already made), and make
+    the web copies, the previews if asked, and the manifest. Writes nothing."""
+    p = p or plan(opts)
+    outputs = render_all(p, opts, progress)
+    web = web_copies(p, opts)
+    pngs = previews(p, outputs) if with_previews else {}
+    man = manifest(p, outputs, opts)
+    man["web"] = sorted(web)
+    man["previews"] = sorted(pngs)
+    return Built(p, outputs, web | pngs, man)
+
+
+ZIP_DATE = (2000, 1, 1, 0, 0, 0)  # fixed, so packs are reproducible
+
+
+def pack_zip(files: dict[str, bytes]) -> bytes:
+    """A zip of ``files`` ({path inside the zip: bytes}), byte-for-byte reproducible."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in sorted(files):
+            info = zipfile.ZipInfo(path, ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, files[path])
+    return buf.getvalue()
 
 
 def write_atomically(out: Path, outputs: list[Output], man: dict, extra: dict[str, bytes] | None = None,

@@ -174,7 +174,7 @@ def _options(args: argparse.Namespace):
 
 
 def cmd_build(args: argparse.Namespace, write: bool) -> int:
-    from .build import manifest, plan, previews, render_all, web_copies, write_atomically
+    from .build import build_files, plan, write_atomically
 
     opts = _options(args)
     if args.schools:
@@ -198,16 +198,12 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
             bar = "#" * (30 * done[0] // total)
             print(f"\r[{bar:<30}] {done[0]}/{total} {path:<40}", end="", file=sys.stderr, flush=True)
 
-    outputs = render_all(p, opts, progress)
+    built = build_files(opts, with_previews=args.previews, progress=progress, p=p)
     if sys.stderr.isatty():
         print(file=sys.stderr)
-    web = web_copies(p, opts)
-    pngs = previews(p, outputs) if args.previews else {}
-    extra = web | pngs
-    man = manifest(p, outputs, opts)
-    man["web"] = sorted(web)
-    man["previews"] = sorted(pngs)
-    write_atomically(opts.out, outputs, man, extra, scopes={(p.content.school_id, opts.locale)},
+    outputs, man = built.outputs, built.manifest
+    web, pngs = man["web"], man["previews"]
+    write_atomically(opts.out, outputs, man, built.extra, scopes={(p.content.school_id, opts.locale)},
                      locales=set(p.content.locales))
     out_name = _rel(opts.out)
     for o in sorted(outputs, key=lambda o: o.path):
