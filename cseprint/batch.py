@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
+from . import __version__, changes
 from .build import Options, Output, chain, compose_all, file_entry, load, pack_zip
 from .errors import InputError, Location, Problem, VerifyError
 from .fonts import FontBook
@@ -37,16 +37,17 @@ class SchoolResult:
     files: list[dict] = field(default_factory=list)  # manifest entries
     pack: str | None = None
     warnings: list[str] = field(default_factory=list)
+    texts: dict = field(default_factory=dict)  # the box texts its files' entries refer to (manifest's box_texts)
 
 
 _STATE: dict = {}
 
 
-def _init(opts: Options, stage: str | None) -> None:
+def _init(opts: Options, stage: str | None, previous: dict | None = None) -> None:
     content, styles, layouts = load(opts)
     _STATE.update(opts=opts, stage=Path(stage) if stage else None, write=stage is not None, content=content,
                   styles=styles, layouts=layouts, fonts=FontBook(styles, opts.fonts), national={},
-                  national_docs={})
+                  national_docs={}, previous=previous)
 
 
 def build_one(task: tuple[int, LDict]) -> SchoolResult:
@@ -74,6 +75,8 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
     files = []
     packed: dict[str, bytes] = {}
     failures: list[str] = []
+    texts: dict = {}
+    eds = changes.edition_boxes(d for _, d in p.docs)
     for path, doc in p.docs:
         key = doc.layout, doc.variant, doc.finish, doc.locale
         if not doc.uses_school and key in st["national"]:
@@ -87,20 +90,27 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         packed[path.split("/", 1)[1]] = data
-        files.append(file_entry(Output(path, doc, data), content, opts))
+        files.append(file_entry(Output(path, doc, data), content, opts, texts, eds.get(doc.layout, frozenset())))
     if failures:
         return SchoolResult(row, school.id, False, failures)
+    if st["previous"] is not None:  # the school's own reprint list travels in its pack
+        own = changes.rebase(changes.compare(st["previous"], {"files": files, changes.TEXTS: texts}), f"{school.id}/")
+        packed[changes.CHANGES_JSON] = changes.to_json(own).encode("utf-8")
+        packed[changes.CHANGES_MD] = changes.to_markdown(own, f"What to reprint: {school.name}").encode("utf-8")
     pack_path = f"packs/{school.id}.zip"
     target = st["stage"] / pack_path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(pack_zip(packed))
-    return SchoolResult(row, school.id, True, [], files, pack_path, [str(w) for w in (*school.warnings, *p.warnings)])
+    return SchoolResult(row, school.id, True, [], files, pack_path, [str(w) for w in (*school.warnings, *p.warnings)],
+                        texts)
 
 
 def run(opts: Options, csv_path: Path, stage: Path | None, jobs: int | None = None,
-        progress: Callable[[int, int, float], None] | None = None) -> tuple[list[SchoolResult], set[str]]:
+        progress: Callable[[int, int, float], None] | None = None,
+        previous: dict | None = None) -> tuple[list[SchoolResult], set[str]]:
     """Build every row (only check it when ``stage`` is None); results in row order, and the
-    content's locales (the output folder's language folders).
+    content's locales (the output folder's language folders). ``previous``: the output
+    folder's manifest, for each school's own reprint list in its pack.
 
     Raises InputError for a bad file (unreadable, unknown columns, duplicate ids).
     """
@@ -126,14 +136,14 @@ def run(opts: Options, csv_path: Path, stage: Path | None, jobs: int | None = No
     results: list[SchoolResult] = []
     start = time.monotonic()
     if jobs == 1:
-        _init(opts, str(stage) if stage else None)
+        _init(opts, str(stage) if stage else None, previous)
         for task in rows:
             results.append(build_one(task))
             if progress:
                 progress(len(results), len(rows), time.monotonic() - start)
     else:
         ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
-        with ctx.Pool(jobs, initializer=_init, initargs=(opts, str(stage) if stage else None)) as pool:
+        with ctx.Pool(jobs, initializer=_init, initargs=(opts, str(stage) if stage else None, previous)) as pool:
             for res in pool.imap_unordered(build_one, rows, chunksize=4):
                 results.append(res)
                 if progress:

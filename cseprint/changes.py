@@ -386,6 +386,8 @@ def excerpt(before: str, after: str, width: int = 60) -> tuple[str, str]:
     """The two texts around where they first differ, at most ``width`` characters each, so a
     one-digit change in a long paragraph shows in a one-line summary."""
     b, a = before.replace("\n", " / "), after.replace("\n", " / ")
+    if len(b) <= width and len(a) <= width:
+        return b, a
     same = 0
     while same < min(len(a), len(b)) and a[same] == b[same]:
         same += 1
@@ -471,14 +473,17 @@ def reason(change: Mapping) -> str:
 
 def batch_summary(report: dict, new: Mapping) -> list[str]:
     """How many schools must reprint each product, e.g. '43 of 50 schools must reprint
-    who-to-tell-a3 and who-to-tell-a4 (safeguarding lead changed)'."""
-    layouts: dict[str, set[str]] = {}
-    for e in file_entries(new).values():
-        if isinstance(e.get("school"), str) and isinstance(e.get("layout"), str):
-            layouts.setdefault(e["layout"], set()).add(e["school"])
-    schools = set().union(*layouts.values()) if layouts else set()
+    who-to-tell-a3 and who-to-tell-a4 (safeguarding lead changed)'; 'of 50' counts the schools
+    that had the product here before (a school built for the first time has nothing to reprint)."""
     seen_before = {r["path"] for r in report["reprint"]} | set(report["unchanged"])
-    fresh = schools - {e.get("school") for p, e in file_entries(new).items() if p in seen_before}
+    had: dict[str, set[str]] = {}  # layout -> schools that had it before
+    schools: set[str] = set()
+    for path, e in file_entries(new).items():
+        if isinstance(e.get("school"), str) and isinstance(e.get("layout"), str):
+            schools.add(e["school"])
+            if path in seen_before:
+                had.setdefault(e["layout"], set()).add(e["school"])
+    fresh = schools - set().union(*had.values())
     must: dict[str, set[str]] = {}
     why: dict[str, Counter] = {}
     for r in report["reprint"]:
@@ -486,17 +491,16 @@ def batch_summary(report: dict, new: Mapping) -> list[str]:
         if isinstance(lay, str) and isinstance(school, str):
             must.setdefault(lay, set()).add(school)
             why.setdefault(lay, Counter()).update({reason(c) for c in r["changes"]} or {"file differs"})
-    groups: dict[tuple[int, str], list[str]] = {}
-    for lay in sorted(layouts):
+    groups: dict[tuple[int, int, str], list[str]] = {}
+    for lay in sorted(had):
         n = len(must.get(lay, ()))
-        words = ", ".join(w for w, _ in why[lay].most_common(3)) if n else ""
-        groups.setdefault((n, words), []).append(lay)
+        words = ", ".join(w for w, _ in sorted(why[lay].items(), key=lambda x: (-x[1], x[0]))[:3]) if n else ""
+        groups.setdefault((n, len(had[lay]), words), []).append(lay)
     lines = []
-    for (n, words), lays in sorted(groups.items(), key=lambda g: (-g[0][0], g[1])):
+    for (n, of, words), lays in sorted(groups.items(), key=lambda g: (-g[0][0], g[1])):
         names = " and ".join([", ".join(lays[:-1]), lays[-1]]) if len(lays) > 1 else lays[0]
         if n:
-            lines.append(f"{n} of {len(schools)} school{'s' if len(schools) != 1 else ''} must reprint {names} "
-                         f"({words} changed)")
+            lines.append(f"{n} of {of} school{'s' if of != 1 else ''} must reprint {names} ({words} changed)")
         else:
             lines.append(f"no school must reprint {names}")
     if fresh:

@@ -31,6 +31,7 @@ examples:
                                           just the A4 poster, for an office printer
   python generate.py check                check content and layouts, write nothing
   python generate.py list                 show layouts and contacts with their review dates
+  python generate.py diff OLD_OUT NEW_OUT what to reprint: two output folders compared
 
 finishes:
   office      the page is the paper size (A4, A3, 85.6 x 54 mm card); no bleed,
@@ -113,6 +114,18 @@ def parser() -> argparse.ArgumentParser:
                                     "(HEAD, then GET; short timeout; one retry). Uses the network; builds never do.")
     cl.add_argument("--content", type=Path, default=PROJECT / "content", metavar="DIR")
     cl.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS", help="per request (default: 5)")
+    df = sub.add_parser("diff", help="what to reprint: compare the printed text of two output folders",
+                        description="Compare two output folders from their manifests, box by box: which files to "
+                                    "reprint (with each text before and after), which are unchanged (a new edition "
+                                    "line alone does not count), which are new and which were removed. Every file of "
+                                    "both folders is compared; for folders holding one build each, this is the list "
+                                    "that build wrote to NEW_OUT/changes.md. Exit status 0 whether or not anything "
+                                    "changed, 1 if a folder has no readable manifest, 2 for a mistake in the command.",
+                        formatter_class=argparse.RawDescriptionHelpFormatter,
+                        epilog="example:\n  python generate.py diff output-autumn output    what changed since autumn")
+    df.add_argument("old", type=Path, metavar="OLD_OUT", help="the earlier output folder")
+    df.add_argument("new", type=Path, metavar="NEW_OUT", help="the later output folder")
+    df.add_argument("--json", action="store_true", help="print the list as JSON (the form of OUT/changes.json)")
     ls = sub.add_parser("list", help="show the layouts and the contacts with their last-verified dates")
     ls.add_argument("--content", type=Path, default=PROJECT / "content", metavar="DIR")
     ls.add_argument("--layouts", type=Path, default=PROJECT / "layouts", metavar="DIR")
@@ -131,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_list(args)
         if args.command == "check-links":
             return cmd_check_links(args)
+        if args.command == "diff":
+            return cmd_diff(args)
         return cmd_build(args, write=args.command == "build")
     except InputError as exc:
         for p in exc.problems:
@@ -174,7 +189,7 @@ def _options(args: argparse.Namespace):
 
 
 def cmd_build(args: argparse.Namespace, write: bool) -> int:
-    from .build import build_files, plan, write_atomically
+    from .build import build_files, plan, read_manifest, write_atomically
 
     opts = _options(args)
     if args.schools:
@@ -198,7 +213,7 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
             bar = "#" * (30 * done[0] // total)
             print(f"\r[{bar:<30}] {done[0]}/{total} {path:<40}", end="", file=sys.stderr, flush=True)
 
-    built = build_files(opts, with_previews=args.previews, progress=progress, p=p)
+    built = build_files(opts, with_previews=args.previews, progress=progress, p=p, previous=read_manifest(opts.out))
     if sys.stderr.isatty():
         print(file=sys.stderr)
     outputs, man = built.outputs, built.manifest
@@ -223,14 +238,34 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
         print(f"WARNING: printed in English because {opts.locale} lacks them: {', '.join(fell)}")
     if man["unverified_contacts"]:
         print("WARNING: printed contacts that are unconfirmed or past review: " + ", ".join(man["unverified_contacts"]))
+    _print_changes(built.changes, out_name)
     return 0
+
+
+def _print_changes(report: dict | None, out_name: str, limit: int = 12) -> None:
+    """The end of a build's summary: what to reprint, in brief, and where the full list is."""
+    from .changes import CHANGES_JSON, CHANGES_MD, excerpt, safe, summary
+
+    if report is None:
+        return
+    print(f"reprint list: {summary(report)}")
+    for r in report["reprint"][:limit]:
+        c = r["changes"][0] if r["changes"] else None
+        b, a = excerpt(c["before"], c["after"]) if c else ("", "")
+        what = (f"page {c['page']} box {c['box']}: {b or '(nothing)'} -> {a or '(removed)'}"
+                if c else "no earlier record; check by eye")
+        more = f" (+{len(r['changes']) - 1} more)" if len(r["changes"]) > 1 else ""
+        print(f"  reprint {out_name}/{safe(r['path'])}: {safe(what)}{more}")
+    if len(report["reprint"]) > limit:
+        print(f"  ... and {len(report['reprint']) - limit} more")
+    print(f"see {out_name}/{CHANGES_MD} (and {CHANGES_JSON})")
 
 
 def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
     import shutil
 
-    from . import batch
-    from .build import commit, new_stage
+    from . import batch, changes
+    from .build import commit, new_stage, read_manifest
 
     tty = sys.stderr.isatty()
 
@@ -261,9 +296,11 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
         print(f"checked {len(results)} schools: {len(results) - len(bad)} ok, {len(bad)} with problems; "
               "nothing written.")
         return 1 if bad else 0
+    previous = read_manifest(opts.out)
     stage = new_stage(opts.out)
+    reprint = None
     try:
-        results, locales = batch.run(opts, args.schools, stage, jobs=args.jobs, progress=progress)
+        results, locales = batch.run(opts, args.schools, stage, jobs=args.jobs, progress=progress, previous=previous)
         good = [r for r in results if r.ok]
         bad = report(results)
         if bad and args.strict:
@@ -278,10 +315,16 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
                         "failed": [{"row": r.row, "school": r.school, "problems": r.problems} for r in bad]},
             "packs": packs,
             "files": files,
+            "changes": [changes.CHANGES_JSON, changes.CHANGES_MD],
+            changes.TEXTS: dict(sorted({k: v for r in good for k, v in r.texts.items()}.items())),
         }
         if good:
             scopes = {(r.school, opts.locale) for r in good}  # failed schools keep their earlier files
-            commit(opts.out, stage, [f["path"] for f in files] + packs, man, scopes, locales)
+            reprint = changes.compare(previous, man)  # the schools built now; failed ones keep their files
+            (stage / changes.CHANGES_JSON).write_text(changes.to_json(reprint), encoding="utf-8")
+            (stage / changes.CHANGES_MD).write_text(changes.to_markdown(reprint), encoding="utf-8")
+            commit(opts.out, stage, [f["path"] for f in files] + packs + [changes.CHANGES_JSON, changes.CHANGES_MD],
+                   man, scopes, locales)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     out_name = _rel(opts.out)
@@ -289,7 +332,25 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
           f"in {out_name}/packs/)" + (f"; {len(bad)} failed (see above)" if bad else ""))
     if not good:
         print("nothing was written.", file=sys.stderr)
+    elif reprint is not None:
+        for line in changes.batch_summary(reprint, man):
+            print(f"reprint: {line}")
+        print(f"reprint list: {changes.summary(reprint)}; see {out_name}/{changes.CHANGES_MD} (each school's pack "
+              "holds its own)")
     return 1 if bad else 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from . import changes
+    from .build import load_manifest
+
+    old, new = load_manifest(args.old), load_manifest(args.new)
+    report = changes.compare(old, new, whole=True)
+    if args.json:
+        print(changes.to_json(report), end="")
+    else:
+        print(changes.to_markdown(report), end="")
+    return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:

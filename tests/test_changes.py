@@ -307,8 +307,8 @@ def test_batch_summary_counts_schools_per_product():
                                                   "s1/staff-leaflet.pdf")],
               "new": ["s4/poster-a4.pdf"], "removed": [], "notes": []}
     lines = changes.batch_summary(report, new)
-    assert lines == ["2 of 4 schools must reprint who-to-tell-a4 (safeguarding lead changed)",
-                     "1 of 4 schools must reprint staff-leaflet (box school-first changed)",
+    assert lines == ["2 of 3 schools must reprint who-to-tell-a4 (safeguarding lead changed)",
+                     "1 of 3 schools must reprint staff-leaflet (box school-first changed)",
                      "no school must reprint poster-a4",
                      "1 school built here for the first time (every file new)"]
 

@@ -82,10 +82,10 @@ def files_under(out: Path) -> set[str]:
 
 
 def manifest_paths(out: Path) -> set[str]:
-    """The manifest and every file it lists (PDFs, and web pages or previews if any)."""
+    """The manifest and every file it lists (PDFs, and web pages, previews or the reprint list if any)."""
     man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     return {"manifest.json", *(f["path"] for f in man["files"]),
-            *(p for k in ("web", "previews", "packs") for p in man.get(k, []))}
+            *(p for k in ("web", "previews", "packs", "changes") for p in man.get(k, []))}
 
 
 def test_build_writes_into_out(ws: Workspace, tmp_path: Path):
