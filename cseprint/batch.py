@@ -37,17 +37,29 @@ class SchoolResult:
     files: list[dict] = field(default_factory=list)  # manifest entries
     pack: str | None = None
     warnings: list[str] = field(default_factory=list)
-    texts: dict = field(default_factory=dict)  # the box texts its files' entries refer to (manifest's box_texts)
+    texts: dict = field(default_factory=dict)  # box texts its files refer to that its worker had not sent before
 
 
 _STATE: dict = {}
 
 
-def _init(opts: Options, stage: str | None, previous: dict | None = None) -> None:
+def _init(opts: Options, stage: str | None, previous: dict[str, dict] | None = None) -> None:
     content, styles, layouts = load(opts)
     _STATE.update(opts=opts, stage=Path(stage) if stage else None, write=stage is not None, content=content,
                   styles=styles, layouts=layouts, fonts=FontBook(styles, opts.fonts), national={},
-                  national_docs={}, previous=previous)
+                  national_docs={}, previous=previous, texts_sent=set())
+
+
+def _by_school(previous: dict) -> dict[str, dict]:
+    """The previous manifest cut into one small manifest per school, once (before the workers
+    fork), so each school's reprint list does not search every file of a thousand schools and a
+    worker touches only its own schools' entries."""
+    texts = previous.get(changes.TEXTS, {})
+    out: dict[str, dict] = {}
+    for e in changes.file_entries(previous).values():
+        if isinstance(e.get("school"), str):
+            out.setdefault(e["school"], {"files": [], changes.TEXTS: texts})["files"].append(e)
+    return out
 
 
 def build_one(task: tuple[int, LDict]) -> SchoolResult:
@@ -94,15 +106,19 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
     if failures:
         return SchoolResult(row, school.id, False, failures)
     if st["previous"] is not None:  # the school's own reprint list travels in its pack
-        own = changes.rebase(changes.compare(st["previous"], {"files": files, changes.TEXTS: texts}), f"{school.id}/")
+        before = st["previous"].get(school.id, {})
+        own = changes.rebase(changes.compare(before, {"files": files, changes.TEXTS: texts}), f"{school.id}/")
         packed[changes.CHANGES_JSON] = changes.to_json(own).encode("utf-8")
         packed[changes.CHANGES_MD] = changes.to_markdown(own, f"What to reprint: {school.name}").encode("utf-8")
     pack_path = f"packs/{school.id}.zip"
     target = st["stage"] / pack_path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(pack_zip(packed))
+    sent = st["texts_sent"]  # a text this worker sent before (a national poster's) is not sent again
+    new_texts = {k: v for k, v in texts.items() if k not in sent}
+    sent.update(new_texts)
     return SchoolResult(row, school.id, True, [], files, pack_path, [str(w) for w in (*school.warnings, *p.warnings)],
-                        texts)
+                        new_texts)
 
 
 def run(opts: Options, csv_path: Path, stage: Path | None, jobs: int | None = None,
@@ -133,17 +149,19 @@ def run(opts: Options, csv_path: Path, stage: Path | None, jobs: int | None = No
     if dupes:
         raise InputError(dupes)
     jobs = jobs or os.cpu_count() or 1
+    before = None if previous is None else _by_school(previous)
     results: list[SchoolResult] = []
     start = time.monotonic()
     if jobs == 1:
-        _init(opts, str(stage) if stage else None, previous)
+        _init(opts, str(stage) if stage else None, before)
         for task in rows:
             results.append(build_one(task))
             if progress:
                 progress(len(results), len(rows), time.monotonic() - start)
+        _STATE.pop("previous", None)  # this process goes on to commit: hold no second copy
     else:
         ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
-        with ctx.Pool(jobs, initializer=_init, initargs=(opts, str(stage) if stage else None, previous)) as pool:
+        with ctx.Pool(jobs, initializer=_init, initargs=(opts, str(stage) if stage else None, before)) as pool:
             for res in pool.imap_unordered(build_one, rows, chunksize=4):
                 results.append(res)
                 if progress:

@@ -12,7 +12,8 @@ The record lives in the manifest, compactly:
   boxes were composed) and ``edition_boxes`` (the ``PAGE/BOX`` of its edition
   lines, which alone never make a file worth reprinting);
 - the manifest's ``box_texts`` table holds each distinct box text once, by id:
-  a list of ``[content key, text]`` paragraphs. The national posters of a
+  a list of paragraphs, each ``"content.key: text"`` (content keys never hold
+  ``": "``). The national posters of a
   thousand schools, or the office and print-shop copies of one product, share
   their texts, so the table grows with what differs, not with the number of files.
 
@@ -42,7 +43,7 @@ from .document import Document, Page, Rect, Run, TextLine
 TEXTS = "box_texts"  # the manifest's table of box texts, by id
 CHANGES_JSON = "changes.json"
 CHANGES_MD = "changes.md"
-ID_HEX = 16  # 64 bits: no collision among the few hundred thousand box texts of a large batch
+ID_HEX = 12  # 48 bits: a chance in ten thousand million of two box texts of a 1,000-school batch colliding
 PICTURE_KEY = "picture"
 QR_PREFIX = "qr:"
 
@@ -55,7 +56,20 @@ class Record:
 
     boxes: dict[str, str]
     edition: list[str]
-    texts: dict[str, list[list[str]]]
+    texts: dict[str, list[str]]
+
+
+def paragraph(key: str, text: str) -> str:
+    """One paragraph as the manifest keeps it: ``"content.key: text"``."""
+    return f"{key}: {text}"
+
+
+def split_paragraph(p: Any) -> tuple[str, str] | None:
+    """(key, text) of a kept paragraph; None if it is not one (a damaged manifest)."""
+    if not isinstance(p, str) or ": " not in p:
+        return None
+    key, text = p.split(": ", 1)
+    return key, text
 
 
 def join_lines(lines: Iterable[str]) -> str:
@@ -102,8 +116,8 @@ def line_text(line: TextLine, measure: Callable[[Run], float] | None = None) -> 
 
 
 def page_paragraphs(page: Page, repeated: bool = False, picture: Callable[[str], str] = default_picture,
-                    measure: Callable[[Run], float] | None = None) -> dict[str, list[list[str]]]:
-    """Each box's paragraphs on one page, ``{box: [[key, text], ...]}``, in composing order.
+                    measure: Callable[[Run], float] | None = None) -> dict[str, list[str]]:
+    """Each box's paragraphs on one page, ``{box: ["key: text", ...]}``, in composing order.
 
     ``repeated``: the page steps and repeats one item (a card sheet); record one copy.
     ``measure``: a run's width in points (the fonts' advances), to see gaps between runs.
@@ -120,17 +134,18 @@ def page_paragraphs(page: Page, repeated: bool = False, picture: Callable[[str],
             paras[-1][1].append(text)
         else:
             paras.append((key, [text]))
-    out: dict[str, list[list[str]]] = {box: [[k, join_lines(t)] for k, t in paras] for box, paras in boxes.items()}
+    out: dict[str, list[tuple[str, str]]] = {box: [(k, join_lines(t)) for k, t in paras]
+                                             for box, paras in boxes.items()}
     for box, key, payload in codes:
-        paras = out.setdefault(box, [])
-        if not any(payload in text for _, text in paras):  # its caption already prints the address
-            paras.append([QR_PREFIX + key, f"QR code: {payload}"])
+        got = out.setdefault(box, [])
+        if not any(payload in text for _, text in got):  # its caption already prints the address
+            got.append((QR_PREFIX + key, f"QR code: {payload}"))
     for box, path in images:
-        out.setdefault(box, []).append([PICTURE_KEY, f"picture: {picture(path)}"])
-    return out
+        out.setdefault(box, []).append((PICTURE_KEY, f"picture: {picture(path)}"))
+    return {box: [paragraph(k, t) for k, t in paras] for box, paras in out.items()}
 
 
-def text_id(paragraphs: list[list[str]]) -> str:
+def text_id(paragraphs: list[str]) -> str:
     data = json.dumps(paragraphs, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return hashlib.sha256(data).hexdigest()[:ID_HEX]
 
@@ -148,7 +163,7 @@ def record(doc: Document, edition_names: Collection[str] = (), picture: Callable
     eds = set(edition_names) | {b.box for p in doc.pages for b in p.boxes if b.kind == "edition"}
     boxes: dict[str, str] = {}
     edition: list[str] = []
-    texts: dict[str, list[list[str]]] = {}
+    texts: dict[str, list[str]] = {}
     for n, page in enumerate(doc.pages, 1):
         for box, paras in page_paragraphs(page, doc.variant == "sheet", picture, measure).items():
             ref = f"{n}/{box}"
@@ -222,13 +237,8 @@ def _paragraphs(table: Mapping, tid: Any) -> list[tuple[str, str]] | None:
     paras = table.get(tid) if isinstance(tid, str) else None
     if not isinstance(paras, list):
         return None
-    out = []
-    for p in paras:
-        if isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p):
-            out.append((p[0], p[1]))
-        else:
-            return None
-    return out
+    out = [split_paragraph(p) for p in paras]
+    return None if None in out else out
 
 
 def _page_box(ref: str) -> tuple[int | str, str]:
@@ -412,7 +422,10 @@ def summary(report: dict) -> str:
 def to_markdown(report: dict, title: str = "What to reprint") -> str:
     """The report for a person: what to reprint and why, what to keep, what is new or withdrawn."""
     out = [f"# {title}", ""]
-    if report["since"]:
+    if report["since"] and report["since"] == report["now"]:
+        out.append(f"Compared with the earlier build of these files, from the same content edition "
+                   f"{_edition_text(report['now'])}.")
+    elif report["since"]:
         out.append(f"Compared with the earlier build of these files: content edition "
                    f"{_edition_text(report['since'])}; now {_edition_text(report['now'])}.")
     else:

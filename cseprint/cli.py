@@ -321,6 +321,7 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
         if good:
             scopes = {(r.school, opts.locale) for r in good}  # failed schools keep their earlier files
             reprint = changes.compare(previous, man)  # the schools built now; failed ones keep their files
+            previous = None  # commit reads the folder's manifest itself: do not hold two copies
             (stage / changes.CHANGES_JSON).write_text(changes.to_json(reprint), encoding="utf-8")
             (stage / changes.CHANGES_MD).write_text(changes.to_markdown(reprint), encoding="utf-8")
             commit(opts.out, stage, [f["path"] for f in files] + packs + [changes.CHANGES_JSON, changes.CHANGES_MD],

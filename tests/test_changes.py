@@ -55,6 +55,13 @@ def national() -> dict:
 
 # --- reading composed text ----------------------------------------------------------------------
 
+def test_a_paragraph_keeps_its_key_whatever_the_text_says():
+    for key, text in [("contacts.nspcc", "NSPCC: 0808 800 5000"), ("qr:ceop.web", "QR code: https://x/"),
+                      ("school.deputies[0]", ""), ("k", ": : ")]:
+        assert changes.split_paragraph(changes.paragraph(key, text)) == (key, text)
+    assert changes.split_paragraph("no separator") is None and changes.split_paragraph(["k", "t"]) is None
+
+
 def test_lines_join_as_read():
     assert changes.join_lines(["Call the", "helpline now"]) == "Call the helpline now"
     # an address broken after '/' and a name broken after its own hyphen are one word again
@@ -79,16 +86,17 @@ def test_record_holds_each_box_text_with_its_content_key(national: dict):
     assert set(rec.boxes.values()) == set(rec.texts)
     report = rec.texts[rec.boxes["1/report"]]
     # the helpline's name and its number, set apart on one line, read with a space between them
-    assert ["contacts.nspcc", f"{nspcc.get('short_name') or nspcc['name']} {nspcc['phone']}"] in report
+    assert f"contacts.nspcc: {nspcc.get('short_name') or nspcc['name']} {nspcc['phone']}" in report
+    assert all(changes.split_paragraph(p) for p in report)
     # without the fonts' widths the gap cannot be seen: the runs are simply joined
     bare = changes.record(doc).texts[changes.record(doc).boxes["1/report"]]
-    assert ["contacts.nspcc", f"{nspcc.get('short_name') or nspcc['name']}{nspcc['phone']}"] in bare
+    assert f"contacts.nspcc: {nspcc.get('short_name') or nspcc['name']}{nspcc['phone']}" in bare
     assert rec.edition == ["1/edition"]
-    edition = rec.texts[rec.boxes["1/edition"]]
-    assert TODAY in edition[0][1]
+    [edition] = rec.texts[rec.boxes["1/edition"]]
+    assert TODAY in edition
     # a QR code's address is in the record (its caption prints it, so only once)
     qr_box = rec.texts[rec.boxes["1/ceop-qr"]]
-    assert sum(contacts()["ceop"]["web"] in text for _, text in qr_box) == 1
+    assert sum(contacts()["ceop"]["web"] in p for p in qr_box) == 1
 
 
 def test_a_card_sheet_records_the_card_once(national: dict):
@@ -150,7 +158,7 @@ def test_an_edition_line_alone_is_unchanged_with_a_note(national: dict):
     new = copy.deepcopy(old)
     f = next(e for e in new["files"] if e["path"] == "poster-a4.pdf")
     ref = f["edition_boxes"][0]
-    paras = [[k, t.replace(TODAY, "2027-02-03")] for k, t in new[changes.TEXTS][f["boxes"][ref]]]
+    paras = [p.replace(TODAY, "2027-02-03") for p in new[changes.TEXTS][f["boxes"][ref]]]
     f["boxes"][ref] = tid = changes.text_id(paras)
     new[changes.TEXTS][tid] = paras
     report = changes.compare(old, new)
@@ -166,7 +174,7 @@ def test_an_edition_line_with_a_real_change_is_a_reprint_listing_only_the_real_c
     new = copy.deepcopy(old)
     f = next(e for e in new["files"] if e["path"] == "poster-a4.pdf")
     for ref in (f["edition_boxes"][0], "1/headline"):
-        paras = [[k, t + " (changed)"] for k, t in new[changes.TEXTS][f["boxes"][ref]]]
+        paras = [p + " (changed)" for p in new[changes.TEXTS][f["boxes"][ref]]]
         f["boxes"][ref] = tid = changes.text_id(paras)
         new[changes.TEXTS][tid] = paras
     [r] = changes.compare(old, new)["reprint"]
@@ -174,8 +182,7 @@ def test_an_edition_line_with_a_real_change_is_a_reprint_listing_only_the_real_c
 
 
 def test_boxes_and_paragraphs_added_or_removed():
-    t = {"a": [["k1", "one"], ["k2", "two"]], "b": [["k1", "one"], ["k3", "three"], ["k2", "two"]],
-         "c": [["k9", "alone"]]}
+    t = {"a": ["k1: one", "k2: two"], "b": ["k1: one", "k3: three", "k2: two"], "c": ["k9: alone"]}
     old = {"files": [{"path": "x.pdf", "boxes": {"1/list": "a", "1/gone": "c"}}], changes.TEXTS: t}
     new = {"files": [{"path": "x.pdf", "boxes": {"1/list": "b", "2/added": "c"}}], changes.TEXTS: t}
     [r] = changes.compare(old, new)["reprint"]
@@ -235,6 +242,7 @@ def test_a_manifest_without_records_compares_by_bytes(national: dict):
     {}, {"files": "nonsense"}, {"files": [None, 3, "x", {"path": 7}, {"path": ""}]},
     {"files": [{"path": "poster-a4.pdf", "boxes": {"1/report": 12}, "edition_boxes": "1/x"}], changes.TEXTS: []},
     {"files": [{"path": "poster-a4.pdf", "boxes": {"1/report": "nothere"}}], changes.TEXTS: {"nothere": [[1]]}},
+    {"files": [{"path": "poster-a4.pdf", "boxes": {"1/report": "a"}}], changes.TEXTS: {"a": ["no key here"]}},
     {"files": [{"path": "poster-a4.pdf", "boxes": []}]},
 ])
 def test_a_damaged_earlier_manifest_never_breaks_the_comparison(national: dict, old: dict):
@@ -251,9 +259,9 @@ def test_a_damaged_earlier_manifest_never_breaks_the_comparison(national: dict, 
 
 def test_keep_texts_carries_the_kept_files_texts_and_drops_the_rest():
     man = {"files": [{"path": "a.pdf", "boxes": {"1/x": "new1"}}, {"path": "kept.pdf", "boxes": {"1/x": "old1"}}],
-           changes.TEXTS: {"new1": [["k", "new"]], "stray": [["k", "s"]]}}
-    changes.keep_texts(man, {"old1": [["k", "old"]], "old2": [["k", "gone"]]})
-    assert man[changes.TEXTS] == {"new1": [["k", "new"]], "old1": [["k", "old"]]}
+           changes.TEXTS: {"new1": ["k: new"], "stray": ["k: s"]}}
+    changes.keep_texts(man, {"old1": ["k: old"], "old2": ["k: gone"]})
+    assert man[changes.TEXTS] == {"new1": ["k: new"], "old1": ["k: old"]}
 
 
 def test_rebase_keeps_one_schools_part_with_paths_inside_its_pack():

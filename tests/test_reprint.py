@@ -19,7 +19,7 @@ from PIL import Image
 
 from cseprint.preview import OUTLINE_RGB
 
-from .conftest import FAILURES_DIR, Workspace, contacts_yaml, pdf_text, run_cli
+from .conftest import FAILURES_DIR, PROJECT, Workspace, contacts_yaml, pdf_text, run_cli
 
 BOTH = ("--finish", "both")
 
@@ -338,6 +338,8 @@ def test_batch_packs_carry_each_schools_own_list_and_the_summary_counts_them(ws:
     assert b["reprint"] == [] and "who-to-tell-a4.pdf" in b["unchanged"]
     whole = report(out)
     assert {x["path"] for x in whole["reprint"]} == {f"school-a/{x['path']}" for x in a["reprint"]}
+    man = manifest(out)  # every text the entries refer to is in the table, once
+    assert {tid for f in man["files"] for tid in f["boxes"].values()} == set(man["box_texts"])
     assert "reprint: 1 of 2 schools must reprint who-to-tell-a3 and who-to-tell-a4 (safeguarding lead changed)" \
         in r.out
     assert "reprint: no school must reprint poster-a3, poster-a4 and wallet-card" in r.out
@@ -359,3 +361,10 @@ def test_a_failed_school_keeps_its_files_out_of_the_list(ws: Workspace, tmp_path
     assert (out / "school-a" / "who-to-tell-a4.pdf").exists()
     assert "Sam Example" in norm(pdf_text(out / "school-a" / "who-to-tell-a4.pdf"))
 
+
+def test_readme_documents_the_reprint_list():
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## After a change: what to reprint", 1)[1].split("\n## ", 1)[0]
+    assert "changes.json" in section and "changes.md" in section and "generate.py diff" in section
+    pictures = [line.split("](", 1)[1].split(")", 1)[0] for line in section.splitlines() if "![" in line]
+    assert pictures and all((PROJECT / p).is_file() for p in pictures)
