@@ -117,7 +117,8 @@ def finishes(opts: Options) -> list[Finish]:
         base = PRINT_SHOP if name == "print-shop" else OFFICE
         marks = base.crop_marks if opts.crop_marks is None else opts.crop_marks
         sheet_marks = True if opts.crop_marks is None else opts.crop_marks
-        out.append(Finish(base.name, base.bleed, marks, opts.back_offset, sheet_marks))
+        offset = opts.back_offset if base.sheets else (0.0, 0.0)  # only sheets have backs to shift
+        out.append(dataclasses.replace(base, crop_marks=marks, back_offset=offset, sheet_marks=sheet_marks))
     return out
 
 

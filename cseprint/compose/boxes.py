@@ -81,7 +81,7 @@ class Composer:
         margin = bleed + (CROP_OFFSET_MM + CROP_LENGTH_MM if self.finish.crop_marks else 0.0)
         pages = [self.page(p, margin, bleed, back=i % 2 == 1) for i, p in enumerate(lay.pages)]
         docs = [self.document(pages, "single")]
-        if lay.imposition:
+        if lay.imposition and self.finish.sheets:
             docs.append(self.document(impose(lay, self.compose_for_sheet(), self.finish), "sheet"))
         return docs
 
