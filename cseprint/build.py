@@ -174,16 +174,31 @@ def compose_all(content: Content, styles: Styles, layouts: dict[str, Layout], fo
     return Plan(content, styles, {n: layouts[n] for n in wanted}, docs, warnings)
 
 
+def write_document(doc: Document, opts: Options) -> bytes:
+    """Draw one document; a CMYK print-shop file is then made PDF/X-1a (``pdfx``).
+
+    With ``--rgb`` a print-shop file stays plain PDF: PDF/X-1a is CMYK only, and a
+    file must never claim a standard it does not meet.
+    """
+    from .write_pdf import render
+
+    data = render(doc, rgb=opts.rgb, creator=f"cseprint {__version__}")
+    if doc.finish == "print-shop" and not opts.rgb:
+        from .pdfx import make_pdfx
+
+        data = make_pdfx(data, doc)
+    return data
+
+
 def render_all(p: Plan, opts: Options, progress: Callable[[str], None] | None = None) -> list[Output]:
     from .verify import verify
-    from .write_pdf import render
 
     outputs: list[Output] = []
     failures: list[str] = []
     for path, doc in p.docs:
         if progress:
             progress(path)
-        data = render(doc, rgb=opts.rgb, creator=f"cseprint {__version__}")
+        data = write_document(doc, opts)
         failures.extend(verify(doc, data, rgb=opts.rgb))
         outputs.append(Output(path, doc, data))
     if failures:
