@@ -36,6 +36,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from .document import Document, Page, QRCode
+from .prepress import k_only  # black alone: the only colour that may overprint
 
 MARK_WIDTH = 0.25  # pt
 
@@ -91,12 +92,6 @@ def _register(name: str, path: str) -> None:
         font = None
     if not isinstance(font, TaggedTTFont):
         pdfmetrics.registerFont(TaggedTTFont(name, path))
-
-
-def k_only(cmyk: tuple[float, float, float, float]) -> bool:
-    """Black ink alone (any tint): the only colour that may overprint."""
-    c, m, y, k = cmyk
-    return c == m == y == 0 and k > 0
 
 
 def _colour(doc: Document, name: str, rgb: bool):

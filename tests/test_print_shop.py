@@ -29,11 +29,11 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from cseprint.build import Built, Options, Output, build_files
+from cseprint.build import Built, Output
 from cseprint.document import Document, Fill, Page, TextLine
 from cseprint.verify import check_overprint, check_pdfx
 
-from .conftest import FONTS, PROJECT, TODAY, Workspace, run_cli
+from .conftest import PROJECT, TODAY, Workspace, run_cli
 
 PT_PER_MM = 72 / 25.4
 BLEED_PT = 3 * PT_PER_MM
@@ -53,18 +53,8 @@ def need(*tools: tuple[str, object]) -> None:
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
-    """Three builds in memory, both finishes: what build_files returns is what the CLI writes."""
-    root = tmp_path_factory.mktemp("shop")
-    snap = Workspace(root / "inputs")
-    today = dt.date.fromisoformat(TODAY)
-    out = {}
-    for label, extra in (("en-GB", {}), ("cy", {"locale": "cy"}),
-                         ("school", {"school": snap.content / "schools" / "example-school.yaml"})):
-        opts = Options(content=snap.content, layouts=snap.layouts, fonts=FONTS, out=root / label, today=today,
-                       **extra)
-        out[label] = build_files(opts)
-    return out
+def builds(shop_builds: dict[str, Built]) -> dict[str, Built]:
+    return shop_builds
 
 
 def outputs(builds: dict[str, Built], finish: str | None = None) -> list[tuple[str, Output]]:
