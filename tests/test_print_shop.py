@@ -488,3 +488,52 @@ def test_back_offset_moves_the_backs_with_their_cut_guides(ws: Workspace, tmp_pa
     for rel in ("wallet-card.pdf", "print-shop/wallet-card.pdf"):  # no sheet, nothing to shift
         assert (built["none"] / rel).read_bytes() == (built["offset"] / rel).read_bytes(), rel
     assert not (built["offset"] / "print-shop" / sheet).exists()
+
+
+# --- the README's checklist is what these tests check -------------------------------------------------
+
+CHECKLIST = {  # each item of the README's print-shop checklist, and the tests that check it
+    "PDF 1.4, no object or cross-reference streams, a trailer `/ID`":
+        ["test_every_print_shop_file_is_pdf_x_1a", "test_verify_refuses_pdf_1_5_and_object_streams"],
+    "`GTS_PDFXVersion` `PDF/X-1:2003`, `GTS_PDFXConformance` `PDF/X-1a:2003`, `Trapped /False`, a title and dates":
+        ["test_every_print_shop_file_is_pdf_x_1a", "test_verify_names_what_breaks_pdf_x"],
+    "one `GTS_PDFX` output intent, `FOGRA39`, with `ISOcoated_v2_bas.ICC` embedded byte for byte (`/N 4`)":
+        ["test_every_print_shop_file_is_pdf_x_1a", "test_verify_names_what_breaks_pdf_x"],
+    "XMP metadata that says what the document information says":
+        ["test_every_print_shop_file_is_pdf_x_1a", "test_verify_names_what_breaks_pdf_x"],
+    "on every page, TrimBox the finished size and BleedBox 3 mm larger on every side, inside the MediaBox":
+        ["test_every_print_shop_file_is_pdf_x_1a", "test_pdf.py::test_trim_size_of_every_file"],
+    "no transparency, no colour space but CMYK, no annotations; every font embedded":
+        ["test_every_print_shop_file_is_pdf_x_1a", "test_verify_names_what_breaks_pdf_x"],
+    "black text, shapes and QR codes overprint and nothing else does (read from the page content, and from the "
+    "plates Ghostscript separates)":
+        ["test_black_overprints_and_nothing_else_does_in_the_content",
+         "test_plates_keep_colour_under_black_and_knock_out_under_white"],
+    "every font subset has a name of its own (one name, one font program, across all files)":
+        ["test_each_font_subset_has_a_name_of_its_own", "test_a_subset_name_follows_its_glyphs"],
+    "cards single-up, one card a page; no print-shop card sheet": ["test_print_shop_cards_are_single_up"],
+    "no text under 14 pt bold reversed out of, printed on, or printed in a colour of several plates":
+        ["test_prepress.py::test_small_white_text_reversed_out_of_navy_is_refused",
+         "test_prepress.py::test_small_navy_text_is_refused_and_14_pt_bold_navy_is_not"],
+    "leaflet: the colour is the same 1.5 mm either side of every fold, and no character lies within 5 mm of one":
+        ["test_prepress.py::test_colour_runs_past_every_fold_and_text_keeps_clear"],
+    "QR modules at least 1.0 mm on posters and leaflets, and every code decodes from a simulated phone photo "
+    "(60 dpi, blurred, tilted 8 degrees, JPEG)":
+        ["test_prepress.py::test_every_qr_module_on_posters_and_leaflets_is_at_least_1_mm",
+         "test_prepress.py::test_every_code_decodes_from_a_simulated_phone_photo"],
+    "pdfcpu, a PDF validator that did not write the file, validates it in strict mode":
+        ["test_pdfcpu_validates_every_print_shop_file"],
+    "two builds are byte-for-byte identical": ["test_pdf.py::test_two_builds_are_byte_identical"],
+}
+
+
+def test_the_readme_checklist_is_what_the_tests_check():
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Sending to a print shop", 1)[1].split("\n## ", 1)[0]
+    items = re.findall(r"^- \[ \] (.+)$", section, flags=re.M)
+    assert items == list(CHECKLIST), "the README's print-shop checklist and CHECKLIST differ"
+    here = Path(__file__).parent
+    for tests in CHECKLIST.values():
+        for t in tests:
+            file, name = t.split("::") if "::" in t else (Path(__file__).name, t)
+            assert re.search(rf"^def {name}\(", (here / file).read_text(encoding="utf-8"), flags=re.M), t
