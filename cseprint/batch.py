@@ -26,6 +26,8 @@ from .errors import InputError, Location, Problem, VerifyError
 from .fonts import FontBook
 from .load import LDict
 from .schema import Checker
+from .spreadsheet import Sheet, read_csv
+from .terminal import quote
 
 
 @dataclass
@@ -98,17 +100,18 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
 
 
 def run(opts: Options, csv_path: Path, stage: Path | None, jobs: int | None = None,
-        progress: Callable[[int, int, float], None] | None = None) -> tuple[list[SchoolResult], set[str]]:
+        progress: Callable[[int, int, float], None] | None = None,
+        sheet: Sheet | None = None) -> tuple[list[SchoolResult], set[str]]:
     """Build every row (only check it when ``stage`` is None); results in row order, and the
-    content's locales (the output folder's language folders).
+    content's locales (the output folder's language folders). ``sheet``: the file already read
+    (the CLI reads it first to show its warnings).
 
     Raises InputError for a bad file (unreadable, unknown columns, duplicate ids).
     """
-    from .schools import read_csv
-
-    rows, problems = read_csv(csv_path)
-    if problems:
-        raise InputError(problems)
+    sheet = sheet or read_csv(csv_path)
+    if sheet.problems:
+        raise InputError(sheet.problems)
+    rows = sheet.rows
     if not rows:
         raise InputError([Problem(Location(str(csv_path)), "", "no school rows found")])
     content, _, _ = load(opts)  # fail fast, in this process, on bad content or layouts
@@ -118,7 +121,7 @@ def run(opts: Options, csv_path: Path, stage: Path | None, jobs: int | None = No
         sid = raw.get("id")
         if isinstance(sid, str):
             if sid in seen:
-                dupes.append(Problem(raw.loc, "id", f"school id '{sid}' is also used on row {seen[sid]}"))
+                dupes.append(Problem(raw.loc, "id", f"school id {quote(sid)} is also used on row {seen[sid]}"))
             seen.setdefault(sid, row)
     if dupes:
         raise InputError(dupes)

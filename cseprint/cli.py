@@ -304,17 +304,23 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
         """Print every failed row and every warning; return the failed rows."""
         bad = [r for r in results if not r.ok]
         for r in bad:
-            print(f"FAILED row {r.row} ({r.school or 'no id'}):", file=sys.stderr)
+            print(f"FAILED row {r.row} ({quote(r.school) if r.school else 'no id'}):", file=sys.stderr)
             for p in r.problems:
                 print(f"  {p}", file=sys.stderr)
         for r in results:
             for w in r.warnings if r.ok else ():
-                print(f"warning: row {r.row} ({r.school}): {w}", file=sys.stderr)
+                print(f"warning: row {r.row} ({quote(r.school)}): {w}", file=sys.stderr)
         return bad
+
+    from .spreadsheet import read_csv
+
+    sheet = read_csv(args.schools)
+    for w in sheet.warnings:
+        print(f"warning: {w}", file=sys.stderr)
 
     if not write:
         try:
-            results, _ = batch.run(opts, args.schools, None, jobs=args.jobs, progress=progress)
+            results, _ = batch.run(opts, args.schools, None, jobs=args.jobs, progress=progress, sheet=sheet)
         finally:
             for b in bars:
                 b.close()
@@ -325,7 +331,8 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
     stage = new_stage(opts.out)
     try:
         try:
-            results, locales = batch.run(opts, args.schools, stage, jobs=args.jobs, progress=progress)
+            results, locales = batch.run(opts, args.schools, stage, jobs=args.jobs, progress=progress,
+                                          sheet=sheet)
         finally:
             for b in bars:
                 b.close()
