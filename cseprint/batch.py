@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .build import Options, Output, chain, compose_all, file_entry, load, pack_zip
+from .build import Options, Output, chain, compose_all, file_entry, load, pack_zip, web_copies
 from .errors import InputError, Location, Problem, VerifyError
 from .fonts import FontBook
 from .load import LDict
@@ -39,6 +39,7 @@ class SchoolResult:
     files: list[dict] = field(default_factory=list)  # manifest entries
     pack: str | None = None
     warnings: list[str] = field(default_factory=list)
+    web: list[str] = field(default_factory=list)  # the school's accessible web copies, also in its pack
 
 
 _STATE: dict = {}
@@ -92,11 +93,18 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
         files.append(file_entry(Output(path, doc, data), content, opts))
     if failures:
         return SchoolResult(row, school.id, False, failures)
+    web = web_copies(p, opts)  # the pack holds them too, so a school can put them on its website
+    for path, data in web.items():
+        target = st["stage"] / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        packed[path.split("/", 1)[1]] = data
     pack_path = f"packs/{school.id}.zip"
     target = st["stage"] / pack_path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(pack_zip(packed))
-    return SchoolResult(row, school.id, True, [], files, pack_path, [str(w) for w in (*school.warnings, *p.warnings)])
+    return SchoolResult(row, school.id, True, [], files, pack_path, [str(w) for w in (*school.warnings, *p.warnings)],
+                        sorted(web))
 
 
 def run(opts: Options, csv_path: Path, stage: Path | None, jobs: int | None = None,

@@ -242,7 +242,7 @@ def _options(args: argparse.Namespace):
 
 
 def cmd_build(args: argparse.Namespace, write: bool) -> int:
-    from .build import build_files, plan, write_atomically
+    from .build import build_files, plan, refresh_contact_sheet, write_atomically
 
     opts = _options(args)
     if args.schools:
@@ -257,6 +257,7 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
         pages = sum(len(d.pages) for _, d in p.docs)
         print(f"ok: {len(p.layouts)} layouts, {len(p.docs)} documents, {pages} pages checked; nothing written.")
         return 0
+    from .preview import PREVIEW_DPI
     from .progress import Progress
 
     with Progress(len(p.docs), "files", args.raw_err) as bar:
@@ -265,6 +266,7 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
     web, pngs = man["web"], man["previews"]
     write_atomically(opts.out, outputs, man, built.extra, scopes={(p.content.school_id, opts.locale)},
                      locales=set(p.content.locales))
+    sheet = refresh_contact_sheet(opts.out)
     out_name = _rel(opts.out)
     for o in sorted(outputs, key=lambda o: o.path):
         print(f"wrote {out_name}/{o.path}  ({len(o.doc.pages)} page{'s' if len(o.doc.pages) != 1 else ''}, "
@@ -273,7 +275,9 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
           f"{p.content.edition.version} ({p.content.edition.date})")
     print(f"wrote {len(web)} accessible web pages: {', '.join(f'{out_name}/{w}' for w in sorted(web))}")
     if pngs:
-        print(f"wrote {out_name}/previews/: {len(pngs) - 1} PNG pages; open {out_name}/previews/index.html")
+        print(f"wrote {out_name}/previews/: {len(pngs) - 1} PNG pages at {PREVIEW_DPI} dpi")
+    if sheet and pngs:
+        print(f"contact sheet of every build in {out_name}/: {out_name}/previews/index.html")
     info = p.content.locale_info[opts.locale]
     if not info.reviewed:
         print(f"WARNING: the {info.name} ({opts.locale}) text is a draft not yet reviewed by a fluent speaker "
@@ -283,14 +287,42 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
         print(f"WARNING: printed in English because {opts.locale} lacks them: {', '.join(fell)}")
     if man["unverified_contacts"]:
         print("WARNING: printed contacts that are unconfirmed or past review: " + ", ".join(man["unverified_contacts"]))
+    print(next_steps(out_name, [o.path for o in outputs], web, bool(pngs)))
     return 0
+
+
+def next_steps(out_name: str, pdfs: list[str], web: list[str], previews: bool, packs: int = 0,
+               failed: int = 0, source: str = "") -> str:
+    """The summary's last lines: what a person does with what was just made."""
+    steps = []
+    if failed:
+        steps.append(f"fix the {failed} failed row{'s' if failed != 1 else ''} listed above in {source} and run "
+                     "the same command again")
+    if packs:
+        steps.append(f"email each school its pack from {out_name}/packs/ (its PDFs, web pages and how-to-print.pdf)")
+    if previews:
+        steps.append(f"look at every page before printing: open {out_name}/previews/index.html")
+    elif pdfs and not packs:
+        steps.append("to look at every page first, run the same command with --previews")
+    guide = sorted((p for p in pdfs if p.rsplit("/", 1)[-1] == "how-to-print.pdf"), key=len)
+    office = [p for p in pdfs if "print-shop/" not in p]
+    if guide and not packs:
+        steps.append(f"print at actual size (100%), as {out_name}/{guide[0]} explains (paper, which edge to "
+                     "flip, where to cut and fold)")
+    elif office and not packs:
+        steps.append("print at actual size (100%), never 'fit to page'")
+    if any("print-shop/" in p for p in pdfs) and not packs:
+        steps.append("send the print-shop/ files to a print shop as they are")
+    if web and not packs:
+        steps.append(f"put the pages in {out_name}/{web[0].rsplit('/', 1)[0]}/ on your website")
+    return "\nNext:\n" + "\n".join(f"  - {s}" for s in steps) if steps else ""
 
 
 def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
     import shutil
 
     from . import batch
-    from .build import commit, new_stage
+    from .build import commit, new_stage, refresh_contact_sheet
     from .progress import Progress
 
     bars: list[Progress] = []
@@ -350,10 +382,12 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
                         "failed": [{"row": r.row, "school": r.school, "problems": r.problems} for r in bad]},
             "packs": packs,
             "files": files,
+            "web": sorted(w for r in good for w in r.web),
         }
         if good:
             scopes = {(r.school, opts.locale) for r in good}  # failed schools keep their earlier files
-            commit(opts.out, stage, [f["path"] for f in files] + packs, man, scopes, locales)
+            commit(opts.out, stage, [f["path"] for f in files] + packs + man["web"], man, scopes, locales)
+            refresh_contact_sheet(opts.out)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     out_name = _rel(opts.out)
@@ -361,6 +395,7 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
           f"in {out_name}/packs/)" + (f"; {len(bad)} failed (see above)" if bad else ""))
     if not good:
         print("nothing was written.", file=sys.stderr)
+    print(next_steps(out_name, [f["path"] for f in files], [], False, len(packs), len(bad), _rel(args.schools)))
     return 1 if bad else 0
 
 
