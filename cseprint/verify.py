@@ -91,9 +91,11 @@ def decode_region(page: pdfium.PdfPage, r: Rect, media_w: float, media_h: float,
 RGB_OPERATOR = re.compile(rb"(?<![A-Za-z/])(rg|RG)(?![A-Za-z])")
 
 
-def streams(data: bytes):
-    """(dictionary, decoded bytes) of every stream in a PDF as reportlab writes it
-    (one dictionary per object, Flate and ASCII85 filters)."""
+def streams(data: bytes, limit=lambda head: None):
+    """(dictionary, decoded bytes) of every stream in a PDF as reportlab (or pikepdf, after it)
+    writes it: one dictionary per object, Flate and ASCII85 filters. ``limit(head)`` may cap
+    how many bytes to decode (0: none at all), so a megabyte colour profile or a font is
+    not inflated just to be skipped."""
     pos = 0
     while (i := data.find(b">>\nstream", pos)) >= 0:
         start = data.index(b"\n", i + 9) + 1
@@ -103,26 +105,41 @@ def streams(data: bytes):
             pos = start
             continue
         body = data[start:start + int(m.group(1))]
+        cap = limit(head)
         try:
-            if b"/ASCII85Decode" in head:
+            if cap == 0:
+                body = b""
+            elif b"/ASCII85Decode" in head:
                 body = base64.a85decode(body.strip(), adobe=True)
-            if b"/FlateDecode" in head:
-                body = zlib.decompress(body)
+                body = zlib.decompress(body) if b"/FlateDecode" in head else body
+            elif b"/FlateDecode" in head:
+                body = zlib.decompressobj().decompress(body, cap or 0)
         except (ValueError, zlib.error):
             pass
         yield head, body
         pos = start + int(m.group(1))
 
 
+NOT_CONTENT = (b"/Subtype /Image", b"/Length1", b"/Type /Metadata")  # image data, embedded fonts, XMP
+ICC_STREAM = re.compile(rb"/N \d")  # an ICC profile (PDF/X's output intent); no other stream has /N
+
+
 def check_no_rgb(data: bytes) -> list[str]:
-    """A CMYK file for print must hold no RGB: no DeviceRGB images, no rg/RG colour operators."""
+    """A CMYK file for print must hold no RGB: no DeviceRGB images, no rg/RG colour operators,
+    no RGB colour profile."""
     out = []
     if b"/DeviceRGB" in data:
         out.append("holds RGB (DeviceRGB) in a CMYK file")
-    for head, body in streams(data):
-        if b"/Subtype /Image" in head or b"/Length1" in head or b"/Type /Metadata" in head:
-            continue  # image data, embedded fonts and XMP are not content streams
-        if body[36:40] == b"acsp":  # an ICC profile (PDF/X's output intent): binary, not a content stream
+
+    def limit(head: bytes) -> int | None:
+        if any(k in head for k in NOT_CONTENT):
+            return 0
+        return 40 if ICC_STREAM.search(head) else None
+
+    for head, body in streams(data, limit):
+        if not body:
+            continue
+        if ICC_STREAM.search(head):
             if body[16:20] == b"RGB ":
                 out.append("holds an RGB ICC profile in a CMYK file")
             continue

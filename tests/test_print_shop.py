@@ -31,7 +31,7 @@ from PIL import Image
 
 from cseprint.build import Built, Output
 from cseprint.document import Document, Fill, Page, TextLine
-from cseprint.verify import check_overprint, check_pdfx
+from cseprint.verify import check_no_rgb, check_overprint, check_pdfx
 
 from .conftest import PROJECT, TODAY, Workspace, run_cli
 
@@ -250,8 +250,11 @@ def test_verify_names_what_breaks_pdf_x(shop: list[tuple[str, Output]], name: st
     change, fragment = BREAKAGES[name]
     where, good = next((w, o) for w, o in shop if o.doc.layout == "staff-leaflet")
     assert check_pdfx(good.data) == []
-    problems = check_pdfx(_break(good.data, change))
+    broken = _break(good.data, change)
+    problems = check_pdfx(broken)
     assert any(fragment in p for p in problems), (name, problems)
+    if name in ("RGB profile", "RGB colour space"):  # and the no-RGB check, run on every CMYK file, agrees
+        assert check_no_rgb(broken), name
 
 
 def test_verify_refuses_pdf_1_5_and_object_streams(shop: list[tuple[str, Output]]):
