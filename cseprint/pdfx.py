@@ -41,7 +41,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 from .document import Document
-from .errors import VerifyError
+from .errors import CsePrintError, VerifyError
 
 PROFILE = Path(__file__).resolve().parent.parent / "icc" / "ISOcoated_v2_bas.ICC"
 PDFX_VERSION = "PDF/X-1:2003"
@@ -68,9 +68,13 @@ PDF_DATE = re.compile(r"D:(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:([+-])(\d
 @functools.lru_cache(maxsize=1)
 def profile() -> tuple[bytes, bytes]:
     """The profile and its Flate-compressed bytes, compressed once per process (not once per file)."""
-    data = PROFILE.read_bytes()
+    try:
+        data = PROFILE.read_bytes()
+    except OSError as exc:
+        raise CsePrintError(f"cannot read the colour profile {PROFILE} ({exc.strerror}); print-shop files need it. "
+                            "Restore the project's icc/ folder, or build with --finish office") from None
     if data[12:20] != b"prtrCMYK":
-        raise ValueError(f"{PROFILE} is not a CMYK output (printer) profile")
+        raise CsePrintError(f"{PROFILE} is not a CMYK output (printer) profile; restore the project's icc/ folder")
     return data, zlib.compress(data, 9)
 
 

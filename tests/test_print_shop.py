@@ -540,3 +540,19 @@ def test_the_readme_checklist_is_what_the_tests_check():
         for t in tests:
             file, name = t.split("::") if "::" in t else (Path(__file__).name, t)
             assert re.search(rf"^def {name}\(", (here / file).read_text(encoding="utf-8"), flags=re.M), t
+
+
+def test_a_missing_colour_profile_is_a_clear_error_and_nothing_is_written(ws: Workspace, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch):
+    from cseprint import pdfx
+
+    monkeypatch.setattr(pdfx, "PROFILE", tmp_path / "icc" / "gone.icc")
+    pdfx.profile.cache_clear()
+    try:
+        out = tmp_path / "out"
+        r = ws.build(out, "--layout", "poster-a4", "--finish", "print-shop")
+    finally:
+        pdfx.profile.cache_clear()
+    assert r.code == 1 and "Traceback" not in r.err, r.err
+    assert "gone.icc" in r.err and "print-shop files need it" in r.err and "--finish office" in r.err
+    assert not list(out.rglob("*.pdf"))
