@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from cseprint.preview import OUTLINE_RGB
+from cseprint.preview import OUTLINE_RGB, REPRINT_HEADING
 
 from .conftest import FAILURES_DIR, PROJECT, Workspace, contacts_yaml, pdf_text, run_cli
 
@@ -53,15 +53,17 @@ def test_first_build_into_an_empty_folder_lists_every_file_as_new(ws: Workspace,
     r = ws.build(out, "--school", school_profile(ws))
     assert r.code == 0, r.err
     rep, man = report(out), manifest(out)
-    assert rep["new"] == sorted(f["path"] for f in man["files"]) and len(rep["new"]) == 14
+    assert rep["new"] == sorted(f["path"] for f in man["files"]) and len(rep["new"]) >= 14
     assert rep["reprint"] == rep["unchanged"] == rep["removed"] == [] and rep["since"] is None
     edition = ws.load("content/edition.yaml")
     assert rep["now"] == {"content_version": edition["version"], "date": edition["date"].isoformat()}
     assert man["changes"] == ["changes.json", "changes.md"]
-    # the summary ends with the list
-    last = r.out.rstrip("\n").splitlines()[-2:]
-    assert last[0].startswith("reprint list: 0 files to reprint, 0 unchanged, 14 new, 0 removed")
-    assert last[1] == f"see {out}/changes.md (and changes.json)"
+    # the summary ends with the list, then what to do next
+    lines = r.out.splitlines()
+    at = lines.index(f"see {out}/changes.md (and changes.json)")
+    assert lines[at - 1] == f"reprint list: 0 files to reprint, 0 unchanged, {len(rep['new'])} new, 0 removed " \
+                            "(no earlier build to compare)"
+    assert lines[at + 1:at + 3] == ["", "Next:"]
     md = (out / "changes.md").read_text(encoding="utf-8")
     assert "every file is new" in md and "`example-school/who-to-tell-a4.pdf`" in md
 
@@ -91,8 +93,10 @@ def test_a_changed_registry_number_lists_exactly_the_products_that_print_it(ws: 
             assert any(k.startswith(("contacts.nspcc", "reporting.")) for k in c["keys"]), c
     poster = next(x for x in rep["reprint"] if x["path"] == "example-school/poster-a4.pdf")
     assert [(c["page"], c["box"], c["keys"]) for c in poster["changes"]] == [(1, "report", ["contacts.nspcc"])]
-    # the summary says so
-    assert "reprint list: 10 files to reprint, 4 unchanged" in r.out
+    # the summary says so, and what to do
+    assert f"reprint list: {len(printing)} files to reprint, {len(all_paths - printing)} unchanged" in r.out
+    assert f"  - reprint the {len(printing)} files listed in {out}/changes.md; the other " \
+           f"{len(all_paths - printing)} already printed are still right" in r.out
     assert f"reprint {out}/example-school/poster-a4.pdf: page 1 box report: NSPCC Helpline {old_number} -> " \
            "NSPCC Helpline 0808 800 5001" in r.out
 
@@ -115,6 +119,7 @@ def test_a_new_edition_date_alone_reprints_nothing(ws: Workspace, tmp_path: Path
     # the PDFs themselves did change (so bytes could not have told)
     assert "2026-12-24" in norm(pdf_text(out / "poster-a4.pdf"))
     assert "0 files to reprint" in r.out and "with only a new edition line" in r.out
+    assert "  - nothing needs reprinting: the copies already printed are still right" in r.out
 
 
 def test_a_new_safeguarding_lead_reprints_only_that_schools_who_to_tell_posters_and_leaflet(ws: Workspace,
@@ -196,7 +201,10 @@ def test_diff_reports_what_the_build_did(ws: Workspace, tmp_path: Path):
     assert ws.build(new, "--school", school_profile(ws), *BOTH, today="2026-12-24").code == 0
     built = report(new)
     # Childline is on every national product, the new lead on the school's own posters: all to reprint
-    assert len(built["reprint"]) == 14 and built["unchanged"] == []
+    # but the printing instructions, which name neither
+    assert {x["path"].rsplit("/", 1)[-1] for x in built["reprint"]} == {
+        f["path"].rsplit("/", 1)[-1] for f in manifest(new)["files"]} - {"how-to-print.pdf"}
+    assert {p.rsplit("/", 1)[-1] for p in built["unchanged"]} <= {"how-to-print.pdf"}
     r = run_cli(["diff", old, new, "--json"])
     assert r.code == 0, r.err
     assert json.loads(r.out) == built
@@ -284,8 +292,7 @@ def test_previews_outline_the_changed_box_and_come_first(ws: Workspace, tmp_path
         raise
     sheet = (out / "previews" / "index.html").read_text(encoding="utf-8")
     assert sheet.index("poster-a4-p1-changes.png") < sheet.index('"poster-a4-p1.png"')
-    assert sheet.index("To reprint") < sheet.index("Every file")
-    assert "page 1: report" in sheet
+    assert sheet.index(REPRINT_HEADING) < sheet.index("National materials")
 
 
 def test_unchanged_files_get_no_change_picture(ws: Workspace, tmp_path: Path):
@@ -342,7 +349,9 @@ def test_batch_packs_carry_each_schools_own_list_and_the_summary_counts_them(ws:
     assert {tid for f in man["files"] for tid in f["boxes"].values()} == set(man["box_texts"])
     assert "reprint: 1 of 2 schools must reprint who-to-tell-a3 and who-to-tell-a4 (safeguarding lead changed)" \
         in r.out
-    assert "reprint: no school must reprint poster-a3, poster-a4 and wallet-card" in r.out
+    national = [ln for ln in r.out.splitlines() if ln.startswith("reprint: no school must reprint ")]
+    assert len(national) == 1 and all(n in national[0] for n in ("poster-a3", "poster-a4", "wallet-card"))
+    assert "who-to-tell" not in national[0] and "staff-leaflet" not in national[0]
     leaflet = [ln for ln in r.out.splitlines() if "staff-leaflet" in ln]
     assert leaflet and leaflet[0].startswith("reprint: 1 of 2 schools must reprint staff-leaflet")
 
