@@ -330,6 +330,23 @@ def manifest(p: Plan, outputs: list[Output], opts: Options) -> dict:
     }
 
 
+def planned_records(p: Plan) -> dict:
+    """The reprint records of a plan's documents, composed but not rendered: a manifest of just
+    ``files`` (path, layout, school, records) and ``box_texts``. Enough for ``changes.compare``,
+    so a web form can say what will change on a school's posters before it makes the PDFs."""
+    texts: dict = {}
+    eds = changes.edition_boxes(d for _, d in p.docs)
+    files = []
+    for path, d in sorted(p.docs, key=lambda pd: pd[0]):
+        rec = changes.record(d, eds.get(d.layout, frozenset()), picture_id, run_width(d))
+        texts.update(rec.texts)
+        files.append({"path": path, "layout": d.layout, "locale": d.locale, "school": d.school, "variant": d.variant,
+                      "finish": d.finish, "content_version": p.content.edition.version,
+                      "content_date": p.content.edition.date.isoformat(), "boxes": rec.boxes,
+                      "edition_boxes": rec.edition})
+    return {"files": files, changes.TEXTS: dict(sorted(texts.items()))}
+
+
 @dataclass
 class Built:
     """Everything one build makes, in memory: the CLI writes it into the output folder,

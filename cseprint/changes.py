@@ -291,12 +291,16 @@ def _edition_of(entries: Iterable[Mapping], man: Mapping) -> dict | None:
     return {"content_version": version, "date": date}
 
 
-def compare(old: Mapping, new: Mapping, *, whole: bool = False) -> dict:
+def compare(old: Mapping, new: Mapping, *, whole: bool = False,
+            partial: bool = False) -> dict:
     """The reprint list: what ``new`` printed, against what ``old`` printed.
 
     By default only the scopes ``new`` built are compared (a school's build says
     nothing about the national files or another school's, kept in the same folder);
-    ``whole``: every file of both (two output folders side by side).
+    ``whole``: every file of both (two output folders side by side). ``partial``: the
+    build made only some layouts or finishes of its scope and leaves the others in
+    place (the output folder's rule for partial builds), so only the (layout, finish)
+    pairs it made are compared and nothing else of its scope counts as removed.
 
     The report: ``since``/``now`` (content editions), ``reprint`` (files whose
     printed text changed, with each change's page, box, content keys, before and
@@ -307,6 +311,9 @@ def compare(old: Mapping, new: Mapping, *, whole: bool = False) -> dict:
     if not whole:
         scopes = {scope_of(e) for e in news.values()}
         olds = {p: e for p, e in olds.items() if scope_of(e) in scopes}
+    if partial:
+        made = {(e.get("layout"), e.get("finish")) for e in news.values()}
+        olds = {p: e for p, e in olds.items() if (e.get("layout"), e.get("finish")) in made}
     old_texts, new_texts = _texts(old), _texts(new)
     reprint, unchanged, notes = [], [], []
     for path in sorted(set(olds) & set(news)):
@@ -356,6 +363,53 @@ def rebase(report: dict, prefix: str) -> dict:
         "new": [p[len(prefix):] for p in report["new"] if inside(p)],
         "removed": [p[len(prefix):] for p in report["removed"] if inside(p)],
     }
+
+
+def school_record(man: Mapping, school: str) -> dict:
+    """What one school's files printed, as a small manifest with paths inside its pack: what a
+    pack can carry so that, next time, a web form (or ``compare``) can say what will change."""
+    prefix = f"{school}/"
+    files = [{**e, "path": p[len(prefix):]} for p, e in file_entries(man).items()
+             if e.get("school") == school and p.startswith(prefix)]
+    out = {"files": files}
+    keep_texts(out, _texts(man))
+    return out
+
+
+def what_will_change(printed: Mapping, planned: Mapping, school: str) -> dict:
+    """The reprint list of a school's next set against what it printed last (``school_record``),
+    both with paths inside the school's pack; ``planned`` is a whole build's or plan's records."""
+    return compare(printed, school_record(planned, school), whole=True)
+
+
+def in_words(report: dict, limit: int = 8) -> list[str]:
+    """The list in a few plain sentences for a web page: which products change and how, which stay.
+    The office and print-shop copies of one product say the same, so each product is said once."""
+    if not report["since"]:
+        return ["Nothing printed before to compare with: every poster, card and leaflet is new."]
+    by_layout: dict[str, list[tuple[str, str]]] = {}
+    for r in report["reprint"]:
+        seen = by_layout.setdefault(str(r.get("layout")), [])
+        for c in r["changes"] or [{"before": "", "after": "(compare by eye)"}]:
+            pair = (c["before"].replace("\n", " / "), c["after"].replace("\n", " / "))
+            if pair not in seen:
+                seen.append(pair)
+    out = []
+    for layout, pairs in sorted(by_layout.items()):
+        said = "; ".join(f"\u201c{b}\u201d becomes \u201c{a}\u201d" if b and a else
+                         (f"adds \u201c{a}\u201d" if a else f"drops \u201c{b}\u201d")
+                         for b, a in (excerpt(b, a, 80) for b, a in pairs[:limit]))
+        more = f" (and {len(pairs) - limit} more changes)" if len(pairs) > limit else ""
+        out.append(f"{layout} changes: {said}{more}.")
+    changed = set(by_layout)
+    kept = sorted({p.rsplit("/", 1)[-1].removesuffix(".pdf").removesuffix("-sheet") for p in report["unchanged"]}
+                  - changed)
+    if kept:
+        out.append(f"Unchanged, no need to reprint: {', '.join(kept)}.")
+    gone = sorted(report["removed"])
+    if gone:
+        out.append(f"No longer made: {', '.join(gone)}.")
+    return [safe(s) for s in out]
 
 
 # --- writers (text only; the caller decides where it goes) -----------------------------------

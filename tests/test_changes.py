@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from cseprint import changes
-from cseprint.build import Options, plan, run_width
+from cseprint.build import Options, plan, planned_records, run_width
 from cseprint.document import Rect
 
 from .conftest import FONTS, PROJECT, TODAY, Workspace
@@ -223,6 +223,24 @@ def test_only_the_built_scopes_are_compared(national: dict):
     assert set(whole["removed"]) == {e["path"] for e in old["files"]}
 
 
+def test_a_partial_build_compares_only_what_it_made(national: dict):
+    """A build of one layout (or one finish) that leaves the rest of its scope in place says
+    nothing about the rest: not unchanged, not removed."""
+    old = manifest_of(national)
+    for e in old["files"]:
+        e["finish"] = "office"
+    new = {"files": [copy.deepcopy(e) for e in old["files"] if e["layout"] == "poster-a4"],
+           changes.TEXTS: old[changes.TEXTS]}
+    assert changes.compare(old, new, partial=True) == {**changes.compare(old, new, partial=True),
+                                                       "unchanged": ["poster-a4.pdf"], "removed": []}
+    assert "wallet-card.pdf" in changes.compare(old, new)["removed"]  # a full build would have removed it
+    shop = copy.deepcopy(new)
+    shop["files"][0]["finish"] = "print-shop"
+    shop["files"][0]["path"] = "print-shop/poster-a4.pdf"
+    assert changes.compare(old, shop, partial=True)["new"] == ["print-shop/poster-a4.pdf"]
+    assert changes.compare(old, shop, partial=True)["removed"] == []
+
+
 def test_a_manifest_without_records_compares_by_bytes(national: dict):
     man = manifest_of(national)
     bare = copy.deepcopy(man)
@@ -350,3 +368,37 @@ def test_records_see_a_new_photo_under_the_same_name(tmp_path: Path):
     assert [(c["box"], c["keys"]) for c in diff] == [("people", ["picture"])]
     assert "sam-example.png" in diff[0]["before"] and "sam-example.png" in diff[0]["after"]
     assert diff[0]["before"] != diff[0]["after"]
+
+
+# --- ready for the web form: what will change, before anything is rendered ----------------------
+
+def test_what_will_change_on_a_schools_posters_before_they_are_made(tmp_path: Path):
+    """A saved profile is loaded, a new lead typed in: the page can say what will change from the
+    composed pages alone (planned_records), against what the school printed (school_record)."""
+    ws = Workspace(tmp_path / "ws")
+    profile = ws.content / "schools" / "example-school.yaml"
+    out = tmp_path / "out"
+    r = ws.build(out, "--school", profile, "--finish", "office")
+    assert r.code == 0, r.err
+    printed = changes.school_record(json.loads((out / "manifest.json").read_text(encoding="utf-8")),
+                                    "example-school")
+    assert "who-to-tell-a4.pdf" in {f["path"] for f in printed["files"]}  # paths inside the school's pack
+    assert {f["school"] for f in printed["files"]} == {"example-school"}
+    assert {tid for f in printed["files"] for tid in f["boxes"].values()} == set(printed[changes.TEXTS])
+    opts = dict(content=ws.content, layouts=ws.layouts, fonts=FONTS, out=Path("unused"), finish="office",
+                school=profile, today=dt.date.fromisoformat(TODAY))
+    # the same inputs composed again: the plan's records agree with the build's, nothing to reprint
+    same = changes.what_will_change(printed, planned_records(plan(Options(**opts))), "example-school")
+    assert same["reprint"] == [] and same["new"] == [] and sorted(same["unchanged"]) == \
+        sorted(f["path"] for f in printed["files"])
+    assert changes.in_words(same)[-1].startswith("Unchanged, no need to reprint: ")
+    ws.replace("content/schools/example-school.yaml", "name: Sam Example", "name: Sasha Example")
+    report = changes.what_will_change(printed, planned_records(plan(Options(**opts))), "example-school")
+    assert {x["path"] for x in report["reprint"]} == {"who-to-tell-a3.pdf", "who-to-tell-a4.pdf", "staff-leaflet.pdf"}
+    words = changes.in_words(report)
+    assert "who-to-tell-a4 changes: \u201cSam Example\u201d becomes \u201cSasha Example\u201d." in words
+    assert any(w.startswith("staff-leaflet changes: ") and "Sasha Example" in w for w in words)
+    assert words[-1].startswith("Unchanged, no need to reprint: ") and "poster-a4" in words[-1]
+    assert "who-to-tell" not in words[-1]
+    assert changes.in_words(changes.compare({}, printed)) == [
+        "Nothing printed before to compare with: every poster, card and leaflet is new."]
