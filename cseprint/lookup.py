@@ -87,7 +87,9 @@ def localized_contacts(content: Content, chain: list[str]) -> dict[str, Contact]
     return out
 
 
-NATIONS = ("england", "wales", "scotland", "northern-ireland")
+
+from .habits import NATIONS  # noqa: E402,F401  (the four nation ids, one definition; used by importers)
+
 REF_RE = re.compile(r"(?P<key>[a-z0-9_-]+(?:\.[a-z0-9_-]+)*)(?:\[(?P<id>[a-z0-9][a-z0-9-]*)\](?:\.(?P<field>[a-z0-9_]+))?)?")
 
 
