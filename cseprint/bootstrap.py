@@ -41,6 +41,9 @@ MODULES = {
     "pyphen": "pyphen",
     "importlib_metadata": "importlib-metadata",
     "importlib_resources": "importlib-resources",
+    "pikepdf": "pikepdf",
+    "lxml": "lxml",
+    "packaging": "packaging",
 }
 
 
