@@ -93,12 +93,14 @@ def test_a_changed_registry_number_lists_exactly_the_products_that_print_it(ws: 
             assert any(k.startswith(("contacts.nspcc", "reporting.")) for k in c["keys"]), c
     poster = next(x for x in rep["reprint"] if x["path"] == "example-school/poster-a4.pdf")
     assert [(c["page"], c["box"], c["keys"]) for c in poster["changes"]] == [(1, "report", ["contacts.nspcc"])]
+    name = poster["changes"][0]["before"].removesuffix(" " + old_number)
+    assert name and name == poster["changes"][0]["after"].removesuffix(" 0808 800 5001")  # the row's name, apart
     # the summary says so, and what to do
     assert f"reprint list: {len(printing)} files to reprint, {len(all_paths - printing)} unchanged" in r.out
     assert f"  - reprint the {len(printing)} files listed in {out}/changes.md; the other " \
            f"{len(all_paths - printing)} already printed are still right" in r.out
-    assert f"reprint {out}/example-school/poster-a4.pdf: page 1 box report: NSPCC Helpline {old_number} -> " \
-           "NSPCC Helpline 0808 800 5001" in r.out
+    assert f"reprint {out}/example-school/poster-a4.pdf: page 1 box report: {name} {old_number} -> " \
+           f"{name} 0808 800 5001" in r.out
 
 
 def test_a_new_edition_date_alone_reprints_nothing(ws: Workspace, tmp_path: Path):
@@ -195,16 +197,17 @@ def test_diff_reports_what_the_build_did(ws: Workspace, tmp_path: Path):
     old, new = tmp_path / "old", tmp_path / "new"
     assert ws.build(old, "--school", school_profile(ws), *BOTH).code == 0
     shutil.copytree(old, new)
+    childline = contacts_yaml(ws)["childline"]["phone"]
+    # independently of the records: the files whose text has the number or the lead's name
+    printing = {f["path"] for f in manifest(old)["files"]
+                if childline in (text := norm(pdf_text(old / f["path"]))) or "Sam Example" in text}
     set_phone(ws, "childline", "0800 123 4567")
     ws.replace("content/schools/example-school.yaml", "name: Sam Example", "name: Priya Newlead")
     ws.sub("content/edition.yaml", r"^date: .*$", "date: 2026-12-24")
     assert ws.build(new, "--school", school_profile(ws), *BOTH, today="2026-12-24").code == 0
     built = report(new)
-    # Childline is on every national product, the new lead on the school's own posters: all to reprint
-    # but the printing instructions, which name neither
-    assert {x["path"].rsplit("/", 1)[-1] for x in built["reprint"]} == {
-        f["path"].rsplit("/", 1)[-1] for f in manifest(new)["files"]} - {"how-to-print.pdf"}
-    assert {p.rsplit("/", 1)[-1] for p in built["unchanged"]} <= {"how-to-print.pdf"}
+    assert {x["path"] for x in built["reprint"]} == printing and len(printing) >= 10
+    assert set(built["unchanged"]) == {f["path"] for f in manifest(new)["files"]} - printing
     r = run_cli(["diff", old, new, "--json"])
     assert r.code == 0, r.err
     assert json.loads(r.out) == built
@@ -377,3 +380,18 @@ def test_readme_documents_the_reprint_list():
     assert "changes.json" in section and "changes.md" in section and "generate.py diff" in section
     pictures = [line.split("](", 1)[1].split(")", 1)[0] for line in section.splitlines() if "![" in line]
     assert pictures and all((PROJECT / p).is_file() for p in pictures)
+
+
+def test_a_nations_build_compares_only_that_nations_files(ws: Workspace, tmp_path: Path):
+    out = tmp_path / "out"
+    assert ws.build(out, "--finish", "office").code == 0
+    r = ws.build(out, "--finish", "office", "--nation", "wales")
+    assert r.code == 0, r.err
+    rep, man = report(out), manifest(out)
+    wales = {f["path"] for f in man["files"] if f.get("nation") == "wales"}
+    assert wales and all(p.startswith("wales/") for p in wales)
+    assert set(rep["new"]) == wales and rep["removed"] == rep["unchanged"] == rep["reprint"] == []
+    assert any(f.get("nation") == "england" for f in man["files"])  # England's files are kept, not removed
+    r = ws.build(out, "--finish", "office", "--nation", "wales")
+    assert r.code == 0, r.err
+    assert set(report(out)["unchanged"]) == wales and report(out)["new"] == []
