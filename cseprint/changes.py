@@ -13,9 +13,9 @@ The record lives in the manifest, compactly:
   lines, which alone never make a file worth reprinting);
 - the manifest's ``box_texts`` table holds each distinct box text once, by id:
   a list of paragraphs, each ``"content.key: text"`` (content keys never hold
-  ``": "``). The national posters of a
-  thousand schools, or the office and print-shop copies of one product, share
-  their texts, so the table grows with what differs, not with the number of files.
+  ``": "``). The national posters of a thousand schools, or the office and
+  print-shop copies of one product, share their texts, so the table grows with
+  what differs, not with the number of files.
 
 A paragraph is the lines one content key printed in one box, joined as read
 (so a re-wrapped sentence is the same sentence), plus the address of a QR code
@@ -43,7 +43,7 @@ from .document import Document, Page, Rect, Run, TextLine
 TEXTS = "box_texts"  # the manifest's table of box texts, by id
 CHANGES_JSON = "changes.json"
 CHANGES_MD = "changes.md"
-ID_HEX = 12  # 48 bits: a chance in ten thousand million of two box texts of a 1,000-school batch colliding
+ID_HEX = 12  # 48 bits: about one chance in 30 million that two of a 1,000-school batch's 4,000 texts collide
 PICTURE_KEY = "picture"
 QR_PREFIX = "qr:"
 

@@ -165,14 +165,15 @@ def parser() -> argparse.ArgumentParser:
     cl.add_argument("--content", type=Path, default=PROJECT / "content", metavar="DIR")
     cl.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS", help="per request (default: 5)")
     df = sub.add_parser("diff", help="what to reprint: compare the printed text of two output folders",
-                        description="Compare two output folders from their manifests, box by box: which files to "
-                                    "reprint (with each text before and after), which are unchanged (a new edition "
-                                    "line alone does not count), which are new and which were removed. Every file of "
-                                    "both folders is compared; for folders holding one build each, this is the list "
-                                    "that build wrote to NEW_OUT/changes.md. Exit status 0 whether or not anything "
-                                    "changed, 1 if a folder has no readable manifest, 2 for a mistake in the command.",
+                        description="Compare two output folders from their manifests, box by box: which files to\n"
+                                    "reprint (each changed text before and after), which are unchanged (a new\n"
+                                    "edition line alone does not count), which are new, which were removed.\n"
+                                    "Every file of both folders is compared; for folders holding one build each,\n"
+                                    "this is the list that build wrote to NEW_OUT/changes.md.\n\n"
+                                    "exit status: 0 whether or not anything changed, 1 if a folder has no\n"
+                                    "readable manifest, 2 for a mistake in the command.",
                         formatter_class=argparse.RawDescriptionHelpFormatter,
-                        epilog="example:\n  python generate.py diff output-autumn output    what changed since autumn")
+                        epilog="example:\n  python3 generate.py diff output-autumn output    what changed since autumn")
     df.add_argument("old", type=Path, metavar="OLD_OUT", help="the earlier output folder")
     df.add_argument("new", type=Path, metavar="NEW_OUT", help="the later output folder")
     df.add_argument("--json", action="store_true", help="print the list as JSON (the form of OUT/changes.json)")
