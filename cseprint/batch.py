@@ -40,7 +40,7 @@ class SchoolResult:
     pack: str | None = None
     warnings: list[str] = field(default_factory=list)
     web: list[str] = field(default_factory=list)  # the school's accessible web copies, also in its pack
-    texts: dict = field(default_factory=dict)  # box texts its files refer to that its worker had not sent before
+    tables: dict = field(default_factory=dict)  # records and box texts of its files its worker had not sent before
 
 
 _STATE: dict = {}
@@ -50,18 +50,18 @@ def _init(opts: Options, stage: str | None, previous: dict[str, dict] | None = N
     content, styles, layouts = load(opts)
     _STATE.update(opts=opts, stage=Path(stage) if stage else None, write=stage is not None, content=content,
                   styles=styles, layouts=layouts, fonts=FontBook(styles, opts.fonts), national={},
-                  national_docs={}, previous=previous, texts_sent=set())
+                  national_docs={}, previous=previous, tables_sent=set())
 
 
 def _by_school(previous: dict) -> dict[str, dict]:
     """The previous manifest cut into one small manifest per school, once (before the workers
     fork), so each school's reprint list does not search every file of a thousand schools and a
     worker touches only its own schools' entries."""
-    texts = previous.get(changes.TEXTS, {})
+    tables = {changes.RECORDS: previous.get(changes.RECORDS, {}), changes.TEXTS: previous.get(changes.TEXTS, {})}
     out: dict[str, dict] = {}
     for e in changes.file_entries(previous).values():
         if isinstance(e.get("school"), str):
-            out.setdefault(e["school"], {"files": [], changes.TEXTS: texts})["files"].append(e)
+            out.setdefault(e["school"], {"files": [], **tables})["files"].append(e)
     return out
 
 
@@ -89,7 +89,7 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
     files = []
     packed: dict[str, bytes] = {}
     failures: list[str] = []
-    texts: dict = {}
+    store = changes.Store()
     eds = changes.edition_boxes(d for _, d in p.docs)
     for path, doc in p.docs:
         key = doc.layout, doc.variant, doc.finish, doc.locale, doc.nation
@@ -104,7 +104,7 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         packed[path.split("/", 1)[1]] = data
-        files.append(file_entry(Output(path, doc, data), content, opts, texts, eds.get(doc.layout, frozenset())))
+        files.append(file_entry(Output(path, doc, data), content, opts, store, eds.get(doc.layout, frozenset())))
     if failures:
         return SchoolResult(row, school.id, False, failures)
     web = web_copies(p, opts)  # the pack holds them too, so a school can put them on its website
@@ -115,18 +115,15 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
         packed[path.split("/", 1)[1]] = data
     if st["previous"] is not None:  # the school's own reprint list travels in its pack
         before = st["previous"].get(school.id, {})
-        own = changes.rebase(changes.compare(before, {"files": files, changes.TEXTS: texts}), f"{school.id}/")
+        own = changes.rebase(changes.compare(before, {"files": files, **store.tables()}), f"{school.id}/")
         packed[changes.CHANGES_JSON] = changes.to_json(own).encode("utf-8")
         packed[changes.CHANGES_MD] = changes.to_markdown(own, f"What to reprint: {school.name}").encode("utf-8")
     pack_path = f"packs/{school.id}.zip"
     target = st["stage"] / pack_path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(pack_zip(packed))
-    sent = st["texts_sent"]  # a text this worker sent before (a national poster's) is not sent again
-    new_texts = {k: v for k, v in texts.items() if k not in sent}
-    sent.update(new_texts)
     return SchoolResult(row, school.id, True, [], files, pack_path, [str(w) for w in (*school.warnings, *p.warnings)],
-                        sorted(web), new_texts)
+                        sorted(web), store.since(st["tables_sent"]))
 
 
 def run(opts: Options, csv_path: Path, stage: Path | None, jobs: int | None = None,

@@ -327,15 +327,12 @@ def run_width(doc: Document) -> Callable[[Run], float]:
     return lambda r: load_face(doc.fonts[r.font]).width(r.text, r.size)
 
 
-def file_entry(o: Output, content: Content, opts: Options, texts: dict | None = None,
+def file_entry(o: Output, content: Content, opts: Options, store: changes.Store | None = None,
                edition_names: frozenset[str] = frozenset()) -> dict:
-    """One file's line in the manifest (single builds and batches alike), with the record of
-    its boxes' text for the next build's reprint list; the texts go into ``texts`` (the
-    manifest's shared table) when given."""
+    """One file's line in the manifest (single builds and batches alike). With ``store`` (the
+    manifest's shared tables), the record of its boxes' text, for the next build's reprint list."""
     d = o.doc
-    rec = changes.record(d, edition_names, picture_id, run_width(d))
-    if texts is not None:
-        texts.update(rec.texts)
+    record = {"record": store.add(changes.record(d, edition_names, picture_id, run_width(d)))} if store else {}
     return {
         "path": o.path, "layout": d.layout, "locale": d.locale, "nation": d.nation, "audience": d.audience,
         "school": d.school, "reading_grade": d.reading_grade,
@@ -348,16 +345,15 @@ def file_entry(o: Output, content: Content, opts: Options, texts: dict | None = 
         "english_fallback_keys": d.fell_back,
         "content_version": content.edition.version,
         "content_date": content.edition.date.isoformat(),
-        "boxes": rec.boxes,
-        "edition_boxes": rec.edition,
+        **record,
     }
 
 
 def manifest(p: Plan, outputs: list[Output], opts: Options) -> dict:
     unverified = sorted({c for o in outputs for c in unverified_contacts(o.doc, p.content, opts.today)})
-    texts: dict = {}
+    store = changes.Store()
     eds = changes.edition_boxes(o.doc for o in outputs)
-    files = [file_entry(o, p.content, opts, texts, eds.get(o.doc.layout, frozenset()))
+    files = [file_entry(o, p.content, opts, store, eds.get(o.doc.layout, frozenset()))
              for o in sorted(outputs, key=lambda o: o.path)]
     return {
         "generator": {"name": "cseprint", "version": __version__},
@@ -368,25 +364,23 @@ def manifest(p: Plan, outputs: list[Output], opts: Options) -> dict:
         "translation_reviewed": p.content.locale_info[opts.locale].reviewed,
         "unverified_contacts": unverified,
         "files": files,
-        changes.TEXTS: dict(sorted(texts.items())),
+        **store.tables(),
     }
 
 
 def planned_records(p: Plan) -> dict:
     """The reprint records of a plan's documents, composed but not rendered: a manifest of just
-    ``files`` (path, layout, school, records) and ``box_texts``. Enough for ``changes.compare``,
+    ``files`` (path, layout, school, record) and the two tables. Enough for ``changes.compare``,
     so a web form can say what will change on a school's posters before it makes the PDFs."""
-    texts: dict = {}
+    store = changes.Store()
     eds = changes.edition_boxes(d for _, d in p.docs)
     files = []
     for path, d in sorted(p.docs, key=lambda pd: pd[0]):
-        rec = changes.record(d, eds.get(d.layout, frozenset()), picture_id, run_width(d))
-        texts.update(rec.texts)
-        files.append({"path": path, "layout": d.layout, "locale": d.locale, "school": d.school, "variant": d.variant,
-                      "finish": d.finish, "content_version": p.content.edition.version,
-                      "content_date": p.content.edition.date.isoformat(), "boxes": rec.boxes,
-                      "edition_boxes": rec.edition})
-    return {"files": files, changes.TEXTS: dict(sorted(texts.items()))}
+        rid = store.add(changes.record(d, eds.get(d.layout, frozenset()), picture_id, run_width(d)))
+        files.append({"path": path, "layout": d.layout, "locale": d.locale, "nation": d.nation, "school": d.school,
+                      "variant": d.variant, "finish": d.finish, "content_version": p.content.edition.version,
+                      "content_date": p.content.edition.date.isoformat(), "record": rid})
+    return {"files": files, **store.tables()}
 
 
 @dataclass
@@ -428,7 +422,8 @@ def build_files(opts: Options, *, with_previews: bool = False,
         extra[changes.CHANGES_JSON] = changes.to_json(report).encode("utf-8")
         extra[changes.CHANGES_MD] = changes.to_markdown(report).encode("utf-8")
         man["changes"] = [changes.CHANGES_JSON, changes.CHANGES_MD]
-    man[changes.TEXTS] = man.pop(changes.TEXTS)  # the long table last, after what a person reads
+    for table in (changes.RECORDS, changes.TEXTS):  # the long tables last, after what a person reads
+        man[table] = man.pop(table)
     return Built(p, outputs, extra, man, report)
 
 
@@ -537,7 +532,7 @@ def commit(out: Path, stage: Path, paths: list[str], man: dict, scopes: set[tupl
     for key, entries in kept.items():
         merged = man.get(key, []) + entries
         man[key] = sorted(merged, key=lambda e: e["path"] if isinstance(e, dict) else e)
-    changes.keep_texts(man, previous.get(changes.TEXTS, {}))  # the kept files' box texts stay with them
+    changes.keep_tables(man, previous)  # the kept files' records and box texts stay with them
     tmp = stage / MANIFEST
     tmp.write_text(json.dumps(man, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp, out / MANIFEST)

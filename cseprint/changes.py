@@ -6,16 +6,19 @@ now wrong. Bytes cannot tell them: a new edition date changes every PDF. So
 each build records, per file, the *composed text* of every box, and the next
 build compares those records box by box.
 
-The record lives in the manifest, compactly:
+The record lives in the manifest, compactly, in two tables shared by all its files:
 
-- each file entry carries ``boxes`` (``{"PAGE/BOX": text id}``, in the order the
-  boxes were composed) and ``edition_boxes`` (the ``PAGE/BOX`` of its edition
-  lines, which alone never make a file worth reprinting);
-- the manifest's ``box_texts`` table holds each distinct box text once, by id:
-  a list of paragraphs, each ``"content.key: text"`` (content keys never hold
-  ``": "``). The national posters of a thousand schools, or the office and
-  print-shop copies of one product, share their texts, so the table grows with
-  what differs, not with the number of files.
+- each file entry carries ``record``, the id of its record in ``box_records``;
+- a record is ``{"boxes": {"PAGE/BOX": text id}, "edition_boxes": ["PAGE/BOX"]}``:
+  its boxes in the order they were composed, and which of them hold the edition
+  line (which alone never makes a file worth reprinting);
+- ``box_texts`` holds each distinct box text once, by id: a list of paragraphs,
+  each ``"content.key: text"`` (content keys never hold ``": "``).
+
+The national posters of a thousand schools, the office and print-shop copies of
+one product, a card and its sheet share one record; the "who to tell" posters of
+two schools share every box but the people. So the tables grow with what
+differs, not with the number of files.
 
 A paragraph is the lines one content key printed in one box, joined as read
 (so a re-wrapped sentence is the same sentence), plus the address of a QR code
@@ -34,12 +37,13 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
 from .document import Document, Page, Rect, Run, TextLine
 
+RECORDS = "box_records"  # the manifest's table of file records, by id
 TEXTS = "box_texts"  # the manifest's table of box texts, by id
 CHANGES_JSON = "changes.json"
 CHANGES_MD = "changes.md"
@@ -145,8 +149,9 @@ def page_paragraphs(page: Page, repeated: bool = False, picture: Callable[[str],
     return {box: [paragraph(k, t) for k, t in paras] for box, paras in out.items()}
 
 
-def text_id(paragraphs: list[str]) -> str:
-    data = json.dumps(paragraphs, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+def text_id(value: Any) -> str:
+    """The id of a box text or a record: the start of the sha256 of its JSON."""
+    data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return hashlib.sha256(data).hexdigest()[:ID_HEX]
 
 
@@ -186,19 +191,56 @@ def edition_boxes(docs: Iterable[Document]) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-def keep_texts(man: dict, *tables: Mapping) -> None:
-    """Give ``man`` exactly the box texts its file entries refer to, taken from its own table
-    or from ``tables`` (the previous manifest's, for the files of other scopes it keeps)."""
-    have = [t for t in (man.get(TEXTS), *tables) if isinstance(t, Mapping)]
-    wanted: dict[str, Any] = {}
+@dataclass
+class Store:
+    """A manifest's two tables, filled as its files are recorded (``add``)."""
+
+    records: dict[str, dict] = field(default_factory=dict)
+    texts: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, rec: Record) -> str:
+        """Keep a file's record and texts; return the id its manifest entry names (``record``)."""
+        body = {"boxes": rec.boxes, "edition_boxes": rec.edition}
+        rid = text_id(body)
+        self.records[rid] = body
+        self.texts.update(rec.texts)
+        return rid
+
+    def merge(self, tables: Mapping) -> None:
+        """Take in another store's tables (``tables()``), as a batch gathers its workers'."""
+        self.records.update(tables.get(RECORDS) or {})
+        self.texts.update(tables.get(TEXTS) or {})
+
+    def tables(self) -> dict:
+        return {RECORDS: dict(sorted(self.records.items())), TEXTS: dict(sorted(self.texts.items()))}
+
+    def since(self, sent: set[str]) -> dict:
+        """The tables without the ids in ``sent`` (which then holds them all): what a batch worker
+        has not sent yet (the national posters' record and texts go once, not with every school)."""
+        out = {RECORDS: {k: v for k, v in self.records.items() if k not in sent},
+               TEXTS: {k: v for k, v in self.texts.items() if k not in sent}}
+        sent.update(out[RECORDS], out[TEXTS])
+        return out
+
+
+def keep_tables(man: dict, *previous: Mapping) -> None:
+    """Give ``man`` exactly the records and texts its file entries refer to, taken from its own
+    tables or from ``previous`` manifests' (for the files of other scopes a build keeps)."""
+    sources = [man, *previous]
+    records: dict[str, Any] = {}
+    texts: dict[str, Any] = {}
     for entry in man.get("files", []):
-        refs = entry.get("boxes") if isinstance(entry, dict) else None
-        for tid in refs.values() if isinstance(refs, dict) else ():
-            for t in have:
-                if isinstance(tid, str) and tid in t:
-                    wanted[tid] = t[tid]
-                    break
-    man[TEXTS] = dict(sorted(wanted.items()))
+        rid = entry.get("record") if isinstance(entry, dict) else None
+        body = next((b for m in sources if (b := _record(m, rid)) is not None), None)
+        if body is None:
+            continue
+        records[rid] = body
+        for tid in body["boxes"].values():
+            found = next((t[tid] for m in sources if isinstance(tid, str) and tid in (t := _texts(m))), None)
+            if found is not None:
+                texts[tid] = found
+    man[RECORDS] = dict(sorted(records.items()))
+    man[TEXTS] = dict(sorted(texts.items()))
 
 
 # --- comparing two manifests ----------------------------------------------------------------
@@ -215,6 +257,17 @@ def scope_of(entry: Mapping) -> tuple[str | None, str | None, str | None]:
     return None, nation if isinstance(nation, str) and nation else "england", locale
 
 
+ENTRY_KEYS = ("path", "layout", "locale", "nation", "school", "finish", "variant", "sha256", "content_version",
+              "content_date", "record")
+
+
+def slim(man: Mapping) -> dict:
+    """Only what ``compare`` reads of a manifest: a batch holds the previous manifest of a thousand
+    schools while it builds, and needs a third of it."""
+    return {"content": man.get("content"), RECORDS: man.get(RECORDS), TEXTS: man.get(TEXTS),
+            "files": [{k: e[k] for k in ENTRY_KEYS if k in e} for e in file_entries(man).values()]}
+
+
 def file_entries(man: Mapping) -> dict[str, dict]:
     """A manifest's file entries by path; anything malformed (an older or edited manifest) is skipped."""
     files = man.get("files") if isinstance(man, Mapping) else None
@@ -228,6 +281,20 @@ def file_entries(man: Mapping) -> dict[str, dict]:
 def _texts(man: Mapping) -> Mapping:
     t = man.get(TEXTS) if isinstance(man, Mapping) else None
     return t if isinstance(t, Mapping) else {}
+
+
+def _record(man: Mapping, rid: Any) -> dict | None:
+    """The record ``rid`` in ``man``'s table, if it is there and well formed."""
+    table = man.get(RECORDS) if isinstance(man, Mapping) else None
+    body = table.get(rid) if isinstance(table, Mapping) and isinstance(rid, str) else None
+    if isinstance(body, dict) and isinstance(body.get("boxes"), dict):
+        return body
+    return None
+
+
+def record_of(entry: Mapping, man: Mapping) -> dict | None:
+    """A file entry's record (``{"boxes", "edition_boxes"}``) in its manifest; None if it has none."""
+    return _record(man, entry.get("record"))
 
 
 def _paragraphs(table: Mapping, tid: Any) -> list[tuple[str, str]] | None:
@@ -246,9 +313,12 @@ def _page_box(ref: str) -> tuple[int | str, str]:
     return (int(page) if page.isdigit() else page), box
 
 
-def box_changes(old: Mapping, new: Mapping, old_texts: Mapping, new_texts: Mapping) -> list[dict] | None:
+def box_changes(old: Mapping | None, new: Mapping | None, old_texts: Mapping,
+                new_texts: Mapping) -> list[dict] | None:
     """What differs between two records of one file, paragraph by paragraph, in the new file's
-    box order: ``[{page, box, keys, before, after, edition}]``; None if either has no record."""
+    box order: ``[{page, box, keys, before, after, edition}]``; None if either is missing."""
+    if old is None or new is None:
+        return None
     ob, nb = old.get("boxes"), new.get("boxes")
     if not isinstance(ob, dict) or not isinstance(nb, dict):
         return None
@@ -318,7 +388,7 @@ def compare(old: Mapping, new: Mapping, *, whole: bool = False,
     reprint, unchanged, notes = [], [], []
     for path in sorted(set(olds) & set(news)):
         o, n = olds[path], news[path]
-        changes = box_changes(o, n, old_texts, new_texts)
+        changes = box_changes(record_of(o, old), record_of(n, new), old_texts, new_texts)
         if changes is None:  # a manifest from before reprint lists: only the bytes can tell
             if o.get("sha256") is not None and o.get("sha256") == n.get("sha256"):
                 unchanged.append(path)
@@ -372,7 +442,7 @@ def school_record(man: Mapping, school: str) -> dict:
     files = [{**e, "path": p[len(prefix):]} for p, e in file_entries(man).items()
              if e.get("school") == school and p.startswith(prefix)]
     out = {"files": files}
-    keep_texts(out, _texts(man))
+    keep_tables(out, man)
     return out
 
 

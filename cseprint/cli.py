@@ -409,7 +409,7 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
         print(f"checked {len(results)} schools: {len(results) - len(bad)} ok, {len(bad)} with problems; "
               "nothing written.")
         return 1 if bad else 0
-    previous = read_manifest(opts.out)
+    previous = changes.slim(read_manifest(opts.out))
     stage = new_stage(opts.out)
     reprint = None
     try:
@@ -426,6 +426,9 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
             return 1
         files = sorted((f for r in good for f in r.files), key=lambda f: f["path"])
         packs = sorted(r.pack for r in good if r.pack)
+        gathered = changes.Store()  # each worker sent each record and text once
+        for r in good:
+            gathered.merge(r.tables)
         man = {
             "generator": {"name": "cseprint", "version": __version__},
             "locale": opts.locale,
@@ -435,7 +438,7 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
             "files": files,
             "web": sorted(w for r in good for w in r.web),
             "changes": [changes.CHANGES_JSON, changes.CHANGES_MD],
-            changes.TEXTS: dict(sorted({k: v for r in good for k, v in r.texts.items()}.items())),
+            **gathered.tables(),
         }
         if good:
             scopes = {(r.school, None, opts.locale) for r in good}  # failed schools keep their earlier files

@@ -31,17 +31,48 @@ def composed(root: Path = PROJECT, *layouts: str, finish: str = "office", school
 
 
 def manifest_of(docs: dict, version: str = "v1", date: str = "2026-01-01") -> dict:
-    """A manifest as the build makes it (file entries with records and the shared text table)."""
-    texts: dict = {}
+    """A manifest as the build makes it (file entries naming their records, the two shared tables)."""
+    store = changes.Store()
     eds = changes.edition_boxes(docs.values())
     files = []
     for path, d in sorted(docs.items()):
-        rec = changes.record(d, eds.get(d.layout, frozenset()), measure=run_width(d))
-        texts.update(rec.texts)
+        rid = store.add(changes.record(d, eds.get(d.layout, frozenset()), measure=run_width(d)))
         files.append({"path": path, "layout": d.layout, "locale": d.locale, "school": d.school, "sha256": path,
-                      "content_version": version, "content_date": date, "boxes": rec.boxes,
-                      "edition_boxes": rec.edition})
-    return {"files": files, changes.TEXTS: texts}
+                      "content_version": version, "content_date": date, "record": rid})
+    return {"files": files, **store.tables()}
+
+
+def with_records(entries: list[dict], texts: dict) -> dict:
+    """A manifest from entries that spell out their ``boxes`` (and ``edition_boxes``), as tables."""
+    records, files = {}, []
+    for e in entries:
+        e = dict(e)
+        body = {"boxes": e.pop("boxes"), "edition_boxes": e.pop("edition_boxes", [])}
+        rid = changes.text_id(body)
+        records[rid] = body
+        files.append({**e, "record": rid})
+    return {"files": files, changes.RECORDS: records, changes.TEXTS: texts}
+
+
+def boxes_of(man: dict, path: str) -> dict:
+    """A file's record in a manifest ({"boxes", "edition_boxes"})."""
+    return man[changes.RECORDS][next(f["record"] for f in man["files"] if f["path"] == path)]
+
+
+def edit_box(man: dict, path: str, ref: str, edit) -> None:
+    """Change one box's text of one file, as a new build with that change would record it."""
+    entry = next(f for f in man["files"] if f["path"] == path)
+    body = copy.deepcopy(man[changes.RECORDS][entry["record"]])
+    paras = [edit(p) for p in man[changes.TEXTS][body["boxes"][ref]]]
+    body["boxes"][ref] = tid = changes.text_id(paras)
+    man[changes.TEXTS][tid] = paras
+    entry["record"] = rid = changes.text_id(body)
+    man[changes.RECORDS][rid] = body
+
+
+def referenced(man: dict) -> set[str]:
+    """Every text id the manifest's files refer to, through their records."""
+    return {tid for f in man["files"] for tid in man[changes.RECORDS][f["record"]]["boxes"].values()}
 
 
 def contacts(root: Path = PROJECT) -> dict:
@@ -158,11 +189,8 @@ def test_a_changed_number_is_listed_with_its_box_and_key(tmp_path: Path):
 def test_an_edition_line_alone_is_unchanged_with_a_note(national: dict):
     old = manifest_of(national)
     new = copy.deepcopy(old)
-    f = next(e for e in new["files"] if e["path"] == "poster-a4.pdf")
-    ref = f["edition_boxes"][0]
-    paras = [p.replace(TODAY, "2027-02-03") for p in new[changes.TEXTS][f["boxes"][ref]]]
-    f["boxes"][ref] = tid = changes.text_id(paras)
-    new[changes.TEXTS][tid] = paras
+    ref = boxes_of(new, "poster-a4.pdf")["edition_boxes"][0]
+    edit_box(new, "poster-a4.pdf", ref, lambda p: p.replace(TODAY, "2027-02-03"))
     report = changes.compare(old, new)
     assert report["reprint"] == []
     assert "poster-a4.pdf" in report["unchanged"]
@@ -174,19 +202,16 @@ def test_an_edition_line_alone_is_unchanged_with_a_note(national: dict):
 def test_an_edition_line_with_a_real_change_is_a_reprint_listing_only_the_real_change(national: dict):
     old = manifest_of(national)
     new = copy.deepcopy(old)
-    f = next(e for e in new["files"] if e["path"] == "poster-a4.pdf")
-    for ref in (f["edition_boxes"][0], "1/headline"):
-        paras = [p + " (changed)" for p in new[changes.TEXTS][f["boxes"][ref]]]
-        f["boxes"][ref] = tid = changes.text_id(paras)
-        new[changes.TEXTS][tid] = paras
+    for ref in (boxes_of(new, "poster-a4.pdf")["edition_boxes"][0], "1/headline"):
+        edit_box(new, "poster-a4.pdf", ref, lambda p: p + " (changed)")
     [r] = changes.compare(old, new)["reprint"]
     assert [c["box"] for c in r["changes"]] == ["headline"]
 
 
 def test_boxes_and_paragraphs_added_or_removed():
     t = {"a": ["k1: one", "k2: two"], "b": ["k1: one", "k3: three", "k2: two"], "c": ["k9: alone"]}
-    old = {"files": [{"path": "x.pdf", "boxes": {"1/list": "a", "1/gone": "c"}}], changes.TEXTS: t}
-    new = {"files": [{"path": "x.pdf", "boxes": {"1/list": "b", "2/added": "c"}}], changes.TEXTS: t}
+    old = with_records([{"path": "x.pdf", "boxes": {"1/list": "a", "1/gone": "c"}}], t)
+    new = with_records([{"path": "x.pdf", "boxes": {"1/list": "b", "2/added": "c"}}], t)
     [r] = changes.compare(old, new)["reprint"]
     assert r["changes"] == [
         {"page": 1, "box": "list", "keys": ["k3"], "before": "", "after": "three"},
@@ -212,7 +237,7 @@ def test_only_the_built_scopes_are_compared(national: dict):
     mine = copy.deepcopy(nat)
     for e in mine["files"]:
         e["path"], e["school"] = "my-school/" + e["path"], "my-school"
-    old = {"files": nat["files"] + other["files"], changes.TEXTS: nat[changes.TEXTS]}
+    old = {**nat, "files": nat["files"] + other["files"]}
     report = changes.compare(old, mine)
     assert report["new"] == sorted(e["path"] for e in mine["files"])
     assert report["removed"] == [] and report["unchanged"] == [] and report["since"] is None
@@ -232,7 +257,7 @@ def test_a_partial_build_compares_only_what_it_made(national: dict):
     for e in old["files"]:
         e["finish"] = "office"
     new = {"files": [copy.deepcopy(e) for e in old["files"] if e["layout"] == "poster-a4"],
-           changes.TEXTS: old[changes.TEXTS]}
+           changes.RECORDS: old[changes.RECORDS], changes.TEXTS: old[changes.TEXTS]}
     assert changes.compare(old, new, partial=True) == {**changes.compare(old, new, partial=True),
                                                        "unchanged": ["poster-a4.pdf"], "removed": []}
     assert "wallet-card.pdf" in changes.compare(old, new)["removed"]  # a full build would have removed it
@@ -247,8 +272,8 @@ def test_a_manifest_without_records_compares_by_bytes(national: dict):
     man = manifest_of(national)
     bare = copy.deepcopy(man)
     for e in bare["files"]:
-        del e["boxes"], e["edition_boxes"]
-    del bare[changes.TEXTS]
+        del e["record"]
+    del bare[changes.RECORDS], bare[changes.TEXTS]
     changed = copy.deepcopy(man)
     changed["files"][0]["sha256"] = "different"
     report = changes.compare(bare, changed)
@@ -260,10 +285,14 @@ def test_a_manifest_without_records_compares_by_bytes(national: dict):
 
 @pytest.mark.parametrize("old", [
     {}, {"files": "nonsense"}, {"files": [None, 3, "x", {"path": 7}, {"path": ""}]},
-    {"files": [{"path": "poster-a4.pdf", "boxes": {"1/report": 12}, "edition_boxes": "1/x"}], changes.TEXTS: []},
-    {"files": [{"path": "poster-a4.pdf", "boxes": {"1/report": "nothere"}}], changes.TEXTS: {"nothere": [[1]]}},
-    {"files": [{"path": "poster-a4.pdf", "boxes": {"1/report": "a"}}], changes.TEXTS: {"a": ["no key here"]}},
-    {"files": [{"path": "poster-a4.pdf", "boxes": []}]},
+    {"files": [{"path": "poster-a4.pdf", "record": "r"}], changes.RECORDS: {"r": {"boxes": {"1/report": 12},
+                                                                                 "edition_boxes": "1/x"}},
+     changes.TEXTS: []},
+    with_records([{"path": "poster-a4.pdf", "boxes": {"1/report": "nothere"}}], {"nothere": [[1]]}),
+    with_records([{"path": "poster-a4.pdf", "boxes": {"1/report": "a"}}], {"a": ["no key here"]}),
+    {"files": [{"path": "poster-a4.pdf", "record": "r"}], changes.RECORDS: {"r": {"boxes": []}}},
+    {"files": [{"path": "poster-a4.pdf", "record": ["r"]}], changes.RECORDS: []},
+    {"files": [{"path": "poster-a4.pdf", "record": "missing"}], changes.RECORDS: {}},
 ])
 def test_a_damaged_earlier_manifest_never_breaks_the_comparison(national: dict, old: dict):
     new = manifest_of(national)
@@ -277,11 +306,29 @@ def test_a_damaged_earlier_manifest_never_breaks_the_comparison(national: dict, 
     json.loads(changes.to_json(report))
 
 
-def test_keep_texts_carries_the_kept_files_texts_and_drops_the_rest():
-    man = {"files": [{"path": "a.pdf", "boxes": {"1/x": "new1"}}, {"path": "kept.pdf", "boxes": {"1/x": "old1"}}],
-           changes.TEXTS: {"new1": ["k: new"], "stray": ["k: s"]}}
-    changes.keep_texts(man, {"old1": ["k: old"], "old2": ["k: gone"]})
-    assert man[changes.TEXTS] == {"new1": ["k: new"], "old1": ["k: old"]}
+def test_a_slim_manifest_compares_the_same(national: dict):
+    old = manifest_of(national)
+    for e in old["files"]:
+        e.update(contacts=["nspcc"], trim_mm=[210.0, 297.0], unverified_contacts=[])
+    new = copy.deepcopy(old)
+    edit_box(new, "poster-a4.pdf", "1/headline", lambda p: p + "!")
+    small = changes.slim(old)
+    assert "contacts" not in small["files"][0] and small["files"][0]["record"] == old["files"][0]["record"]
+    assert changes.compare(small, new) == changes.compare(old, new)
+    assert changes.compare(small, new)["reprint"][0]["path"] == "poster-a4.pdf"
+    assert changes.slim({"files": "nonsense"})["files"] == []
+
+
+def test_keep_tables_carries_the_kept_files_records_and_texts_and_drops_the_rest():
+    new = with_records([{"path": "a.pdf", "boxes": {"1/x": "new1"}}], {"new1": ["k: new"], "stray": ["k: s"]})
+    previous = with_records([{"path": "kept.pdf", "boxes": {"1/x": "old1"}}, {"path": "gone.pdf", "boxes": {"1/y": "old2"}}],
+                            {"old1": ["k: old"], "old2": ["k: gone"]})
+    kept = previous["files"][0]
+    new["files"].append(kept)  # the commit keeps a file of another scope
+    new[changes.RECORDS]["stray"] = {"boxes": {}}
+    changes.keep_tables(new, previous)
+    assert set(new[changes.RECORDS]) == {new["files"][0]["record"], kept["record"]}
+    assert new[changes.TEXTS] == {"new1": ["k: new"], "old1": ["k: old"]}
 
 
 def test_rebase_keeps_one_schools_part_with_paths_inside_its_pack():
@@ -366,7 +413,8 @@ def test_records_see_a_new_photo_under_the_same_name(tmp_path: Path):
     photo = ws.content / "schools" / "photos" / "sam-example.png"
     photo.write_bytes((ws.content / "schools" / "photos" / "alex-sample.png").read_bytes())
     after = changes.record(dataclasses.replace(doc), picture=picture_id)
-    diff = changes.box_changes({"boxes": before.boxes}, {"boxes": after.boxes}, before.texts, after.texts)
+    diff = changes.box_changes({"boxes": before.boxes, "edition_boxes": before.edition},
+                               {"boxes": after.boxes, "edition_boxes": after.edition}, before.texts, after.texts)
     assert [(c["box"], c["keys"]) for c in diff] == [("people", ["picture"])]
     assert "sam-example.png" in diff[0]["before"] and "sam-example.png" in diff[0]["after"]
     assert diff[0]["before"] != diff[0]["after"]
@@ -386,7 +434,8 @@ def test_what_will_change_on_a_schools_posters_before_they_are_made(tmp_path: Pa
                                     "example-school")
     assert "who-to-tell-a4.pdf" in {f["path"] for f in printed["files"]}  # paths inside the school's pack
     assert {f["school"] for f in printed["files"]} == {"example-school"}
-    assert {tid for f in printed["files"] for tid in f["boxes"].values()} == set(printed[changes.TEXTS])
+    assert referenced(printed) == set(printed[changes.TEXTS])
+    assert {f["record"] for f in printed["files"]} == set(printed[changes.RECORDS])
     opts = dict(content=ws.content, layouts=ws.layouts, fonts=FONTS, out=Path("unused"), finish="office",
                 school=profile, today=dt.date.fromisoformat(TODAY))
     # the same inputs composed again: the plan's records agree with the build's, nothing to reprint

@@ -28,6 +28,11 @@ def manifest(out: Path) -> dict:
     return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
 
 
+def referenced(man: dict) -> set[str]:
+    """Every text id the manifest's files refer to, through their records."""
+    return {tid for f in man["files"] for tid in man["box_records"][f["record"]]["boxes"].values()}
+
+
 def report(out: Path) -> dict:
     return json.loads((out / "changes.json").read_text(encoding="utf-8"))
 
@@ -151,8 +156,7 @@ def test_a_new_safeguarding_lead_reprints_only_that_schools_who_to_tell_posters_
     # the national files kept beside the school's are still listed in the manifest with their texts
     man = manifest(out)
     assert "poster-a4.pdf" in {f["path"] for f in man["files"]}
-    refs = {tid for f in man["files"] for tid in f["boxes"].values()}
-    assert refs == set(man["box_texts"])
+    assert referenced(man) == set(man["box_texts"]) and {f["record"] for f in man["files"]} == set(man["box_records"])
 
 
 def test_a_national_rebuild_says_nothing_about_the_schools_kept_beside_it(ws: Workspace, tmp_path: Path):
@@ -169,7 +173,8 @@ def test_a_national_rebuild_says_nothing_about_the_schools_kept_beside_it(ws: Wo
     # the school's files stay in the manifest with their box texts
     man = manifest(out)
     school = [f for f in man["files"] if f["school"] == "example-school"]
-    assert school and all(tid in man["box_texts"] for f in school for tid in f["boxes"].values())
+    assert school and all(f["record"] in man["box_records"] for f in school)
+    assert referenced(man) <= set(man["box_texts"])
 
 
 def test_a_dropped_finish_is_listed_as_removed(ws: Workspace, tmp_path: Path):
@@ -185,7 +190,7 @@ def test_a_dropped_finish_is_listed_as_removed(ws: Workspace, tmp_path: Path):
 def test_a_garbled_earlier_manifest_counts_as_an_empty_folder(ws: Workspace, tmp_path: Path):
     out = tmp_path / "out"
     out.mkdir()
-    (out / "manifest.json").write_text('{"files": [{"path": "poster-a4.pdf", "boxes": 3}', encoding="utf-8")
+    (out / "manifest.json").write_text('{"files": [{"path": "poster-a4.pdf", "record": 3}', encoding="utf-8")
     r = ws.build(out, "--finish", "office", "--layout", "poster-a4")
     assert r.code == 0, r.err
     assert report(out)["new"] == ["poster-a4.pdf"]
@@ -349,7 +354,7 @@ def test_batch_packs_carry_each_schools_own_list_and_the_summary_counts_them(ws:
     whole = report(out)
     assert {x["path"] for x in whole["reprint"]} == {f"school-a/{x['path']}" for x in a["reprint"]}
     man = manifest(out)  # every text the entries refer to is in the table, once
-    assert {tid for f in man["files"] for tid in f["boxes"].values()} == set(man["box_texts"])
+    assert referenced(man) == set(man["box_texts"]) and {f["record"] for f in man["files"]} == set(man["box_records"])
     assert "reprint: 1 of 2 schools must reprint who-to-tell-a3 and who-to-tell-a4 (safeguarding lead changed)" \
         in r.out
     national = [ln for ln in r.out.splitlines() if ln.startswith("reprint: no school must reprint ")]
