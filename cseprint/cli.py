@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import os
 import sys
 from pathlib import Path
@@ -66,8 +67,10 @@ def _common(p: argparse.ArgumentParser) -> None:
                         "OUT/ID/ with an email pack OUT/packs/ID.zip, on all cores")
     p.add_argument("--strict", action="store_true",
                    help="with --schools: if any school fails, write nothing (default: build the others)")
-    p.add_argument("--jobs", type=int, default=None, metavar="N",
-                   help="with --schools: worker processes (default: one per core)")
+    p.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                   help="with --schools: worker processes, 1 to twice the cores (default: one per core)")
+    p.add_argument("--school-timeout", type=_seconds, default=None, metavar="SECONDS",
+                   help="with --schools: a school that takes longer fails, and the batch goes on (default: 120)")
     p.add_argument("--crop-marks", action=argparse.BooleanOptionalAction, default=None,
                    help="draw crop marks outside the bleed (default: on for print-shop files, off for office files)")
     p.add_argument("--back-offset", type=_offset, default=(0.0, 0.0), metavar="X,Y",
@@ -85,9 +88,34 @@ def _offset(text: str) -> tuple[float, float]:
         x, y = (float(v) for v in text.split(","))
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not X,Y in millimetres, e.g. 1.5,-0.5") from None
+    if not (math.isfinite(x) and math.isfinite(y)):
+        raise argparse.ArgumentTypeError(f"'{text}' is not X,Y in millimetres, e.g. 1.5,-0.5")
     if max(abs(x), abs(y)) > 10:
         raise argparse.ArgumentTypeError(f"'{text}': an offset of more than 10 mm is not a duplex drift")
     return (x, y)
+
+
+def _jobs(text: str) -> int:
+    from .batch import cores, max_jobs
+
+    try:
+        n = int(text)
+    except ValueError:
+        n = None
+    if n is None or not 1 <= n <= max_jobs():
+        raise argparse.ArgumentTypeError(f"'{text}': give a whole number of worker processes from 1 to {max_jobs()} "
+                                         f"(twice the {cores()} cores this machine gives us)")
+    return n
+
+
+def _seconds(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        v = math.nan
+    if not (math.isfinite(v) and v > 0):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds, e.g. 120")
+    return v
 
 
 def parser() -> argparse.ArgumentParser:
@@ -105,6 +133,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--rgb", action="store_true", help="write RGB colour for screens instead of CMYK for print")
     b.add_argument("--previews", action="store_true",
                    help="also write PNG previews of every page and OUT/previews/index.html, a contact sheet")
+    b.add_argument("--clean", action="store_true",
+                   help="also remove the files earlier builds left in this build's scope (national files of its "
+                        "language, or its schools') that this build did not make; a full build (every layout, "
+                        "both finishes) always does, a partial one only with --clean")
     c = sub.add_parser("check", help="run every check, write nothing",
                        description="Validate content and layouts and preflight every page; write nothing.")
     _common(c)
@@ -125,7 +157,15 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "build")
-    args = parser().parse_args(argv)
+    ap = parser()
+    args = ap.parse_args(argv)
+    _WRITTEN.clear()
+    if args.command == "build":
+        from .outfolder import out_problem
+
+        why = out_problem(args.out, {"content": args.content, "layouts": args.layouts, "fonts": args.fonts})
+        if why:
+            ap.error(why)
     try:
         if args.command == "list":
             return cmd_list(args)
@@ -151,8 +191,13 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
-    except KeyboardInterrupt:
-        print("interrupted; nothing was written.", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        written = _rel(exc.written) if isinstance(getattr(exc, "written", None), Path) else None
+        if written or _WRITTEN:  # the commit had finished: say so, never "nothing was written"
+            print(f"interrupted after the build was written: {written or _WRITTEN[-1]}/manifest.json lists what "
+                  "is there.", file=sys.stderr)
+        else:
+            print("interrupted; nothing was written.", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug: say so plainly; the traceback only on request
         if os.environ.get("CSEPRINT_DEBUG"):
@@ -163,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
         return 3
 
 
+_WRITTEN: list[str] = []  # output folders committed by this run (for what Ctrl-C says)
+
+
 def _options(args: argparse.Namespace):
     from .build import Options
 
@@ -170,17 +218,21 @@ def _options(args: argparse.Namespace):
                    out=getattr(args, "out", PROJECT / "output"), names=args.names, locale=args.locale,
                    finish=args.finish, rgb=getattr(args, "rgb", False), allow_unverified=args.allow_unverified,
                    crop_marks=args.crop_marks, back_offset=args.back_offset,
-                   fallback_to_english=args.fallback_to_english, school=args.school, today=args.today)
+                   fallback_to_english=args.fallback_to_english, school=args.school, today=args.today,
+                   clean=getattr(args, "clean", False))
 
 
 def cmd_build(args: argparse.Namespace, write: bool) -> int:
-    from .build import build_files, plan, write_atomically
+    from .build import build_files, claim, inputs, plan
+    from .outfolder import write_atomically
 
     opts = _options(args)
+    if args.schools and args.school:
+        print(f"generate.py {args.command}: error: use --school or --schools, not both", file=sys.stderr)
+        return 2
+    if write:
+        _recover(opts.out)  # an earlier build stopped mid-commit is completed before anything else
     if args.schools:
-        if args.school:
-            print(f"generate.py {args.command}: error: use --school or --schools, not both", file=sys.stderr)
-            return 2
         return cmd_batch(args, opts, write)
     p = plan(opts)
     for w in p.warnings:
@@ -203,9 +255,10 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
         print(file=sys.stderr)
     outputs, man = built.outputs, built.manifest
     web, pngs = man["web"], man["previews"]
-    write_atomically(opts.out, outputs, man, built.extra, scopes={(p.content.school_id, opts.locale)},
-                     locales=set(p.content.locales))
+    done = write_atomically(opts.out, built.files, man, claim(opts, [p.content.school_id]),
+                            protected=tuple(inputs(opts).values()))
     out_name = _rel(opts.out)
+    _WRITTEN.append(out_name)
     for o in sorted(outputs, key=lambda o: o.path):
         print(f"wrote {out_name}/{o.path}  ({len(o.doc.pages)} page{'s' if len(o.doc.pages) != 1 else ''}, "
               f"{o.doc.layout}, {o.doc.finish})")
@@ -223,14 +276,37 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
         print(f"WARNING: printed in English because {opts.locale} lacks them: {', '.join(fell)}")
     if man["unverified_contacts"]:
         print("WARNING: printed contacts that are unconfirmed or past review: " + ", ".join(man["unverified_contacts"]))
+    _removals(done, out_name)
     return 0
 
 
-def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
-    import shutil
+def _recover(out: Path) -> None:
+    """Complete an earlier build's interrupted commit and remove staging folders of killed builds."""
+    from .outfolder import recover
 
+    got = recover(out)
+    if got.interrupted:
+        print(f"note: completed an update of {_rel(out)}/ that an earlier build was stopped in the middle of "
+              f"({got.completed} files still to move or remove)", file=sys.stderr)
+    if got.stages:
+        print(f"note: removed {got.stages} staging folder{'s' if got.stages != 1 else ''} left in {_rel(out)}/ by "
+              "builds that were stopped", file=sys.stderr)
+
+
+def _removals(done, out_name: str) -> None:
+    """Every file a build removed, by name; and what a partial build left (so --clean is no surprise)."""
+    for rel in done.removed:
+        print(f"removed {out_name}/{rel}  (an earlier build made it, in this build's scope; this build does not)")
+    if done.kept:
+        n = len(done.kept)
+        print(f"kept {n} file{'s' if n != 1 else ''} of this scope from earlier builds (other layouts or finishes: "
+              "this build made only some); --clean removes them")
+
+
+def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
     from . import batch
-    from .build import commit, new_stage
+    from .build import claim, inputs
+    from .outfolder import Stage, commit
 
     tty = sys.stderr.isatty()
 
@@ -255,15 +331,17 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
                 print(f"warning: row {r.row} ({r.school}): {w}", file=sys.stderr)
         return bad
 
+    timeout = args.school_timeout or batch.SCHOOL_TIMEOUT
     if not write:
-        results, _ = batch.run(opts, args.schools, None, jobs=args.jobs, progress=progress)
+        results, _ = batch.run(opts, args.schools, None, jobs=args.jobs, progress=progress, timeout=timeout)
         bad = report(results)
         print(f"checked {len(results)} schools: {len(results) - len(bad)} ok, {len(bad)} with problems; "
               "nothing written.")
-        return 1 if bad else 0
-    stage = new_stage(opts.out)
-    try:
-        results, locales = batch.run(opts, args.schools, stage, jobs=args.jobs, progress=progress)
+        return _bugs(results) or (1 if bad else 0)
+    out_name = _rel(opts.out)
+    done = None
+    with Stage(opts.out) as stage:
+        results, _ = batch.run(opts, args.schools, stage, jobs=args.jobs, progress=progress, timeout=timeout)
         good = [r for r in results if r.ok]
         bad = report(results)
         if bad and args.strict:
@@ -279,17 +357,26 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
             "packs": packs,
             "files": files,
         }
-        if good:
-            scopes = {(r.school, opts.locale) for r in good}  # failed schools keep their earlier files
-            commit(opts.out, stage, [f["path"] for f in files] + packs, man, scopes, locales)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    out_name = _rel(opts.out)
+        if good:  # failed schools are not in the claim: they keep their earlier files
+            done = commit(stage, {path: sha for r in good for path, sha in r.staged.items()}, man,
+                          claim(opts, [r.school for r in good]), protected=tuple(inputs(opts).values()))
+            _WRITTEN.append(out_name)
     print(f"built {len(good)} of {len(results)} schools into {out_name}/ ({len(files)} PDFs, {len(packs)} zip packs "
           f"in {out_name}/packs/)" + (f"; {len(bad)} failed (see above)" if bad else ""))
     if not good:
         print("nothing was written.", file=sys.stderr)
-    return 1 if bad else 0
+    if done:
+        _removals(done, out_name)
+    return _bugs(results) or (1 if bad else 0)
+
+
+def _bugs(results: list) -> int:
+    """Exit status 3 if a school failed by a bug in the generator (its message says so), else 0."""
+    if any(r.bug for r in results):
+        print("\nA school above failed by an internal error (a bug in the generator, not in your spreadsheet). "
+              "Run again with CSEPRINT_DEBUG=1 for the details and report them.", file=sys.stderr)
+        return 3
+    return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:

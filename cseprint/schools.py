@@ -34,7 +34,8 @@ MAX_IMAGE_BYTES = 8_000_000
 MAX_IMAGE_PIXELS = 40_000_000
 MAX_DEPUTIES = 12
 ID_RE = r"[a-z0-9][a-z0-9-]{0,60}"
-RESERVED_IDS = ("print-shop", "web", "previews", "packs")  # folders of the output
+RESERVED_IDS = ("print-shop", "web", "previews", "packs", *NATIONS)  # folders of the output (a nation's at the top)
+DEFAULT_ID_RE = r"row-[0-9]+"  # the id a spreadsheet row without one gets: never given, so never shared
 REVIEW_DAYS = 365
 
 
@@ -141,9 +142,12 @@ def check_image(rel: str | None, content_root: Path, loc: Location, key: str, ck
             if w * h > MAX_IMAGE_PIXELS:
                 ck.error(loc, key, f"image {quote(rel)} is {w} x {h} pixels; the limit is {MAX_IMAGE_PIXELS:,} pixels")
                 return None
-            im.verify()
+            im.verify()  # the file's structure (PNG chunks and their checksums)
+        with Image.open(path) as im:  # and every byte of its pixels: a truncated file fails here, not when printed
+            im.draft(im.mode, (1, 1))  # a JPEG is decoded at 1/8 scale: all its data is read, little memory used
+            im.load()
     except Exception as exc:  # PIL raises many types for broken files
-        ck.error(loc, key, f"image {quote(rel)} cannot be read: {exc}")
+        ck.error(loc, key, f"image {quote(rel)} cannot be read, or is damaged or cut short: {exc}")
         return None
     return ImageRef(str(path), w, h)
 
@@ -157,6 +161,10 @@ def build_school(raw: Any, loc: Location, default_id: str, content_root: Path, c
     if role is None and nation == "scotland":
         ck.error(loc, "role_name", "missing; for a school in Scotland write the safeguarding role's name "
                  "(our sources give none for Scotland)")
+        return None
+    if got["id"] and re.fullmatch(DEFAULT_ID_RE, got["id"]):
+        ck.error(loc, "id", f"{quote(got['id'])} looks like the id a row without one is given (row-N, from its row "
+                 "number), so two schools could share it; choose another id")
         return None
     sid = got["id"] or default_id
     if not re.fullmatch(ID_RE, sid):
