@@ -296,7 +296,7 @@ def _recover(out: Path) -> None:
 def _removals(done, out_name: str) -> None:
     """Every file a build removed, by name; and what a partial build left (so --clean is no surprise)."""
     for rel in done.removed:
-        print(f"removed {out_name}/{rel}  (an earlier build made it, in this build's scope; this build does not)")
+        print(f"removed {out_name}/{rel}  ({done.why.get(rel, 'an earlier build of this scope made it')})")
     if done.kept:
         n = len(done.kept)
         print(f"kept {n} file{'s' if n != 1 else ''} of this scope from earlier builds (other layouts or finishes: "

@@ -403,6 +403,7 @@ class Committed:
     written: list[str]
     removed: list[str]  # stale files of the build's scopes, removed
     kept: list[str] = field(default_factory=list)  # files of its scopes a partial build left as they were
+    why: dict[str, str] = field(default_factory=dict)  # removed file -> why, in a few words
 
 
 def commit(stage: Stage, files: dict[str, str], man: dict, claim: Claim, meta: dict[str, bytes] | None = None,
@@ -423,7 +424,8 @@ def commit(stage: Stage, files: dict[str, str], man: dict, claim: Claim, meta: d
         problems = [p for rel in [*sorted(files), *sorted(meta)] if (p := _in_the_way(out, rel, ours, protected))]
         if problems:
             raise OutputError("\n".join(dict.fromkeys(problems)))
-        removed, kept_entries, kept_in_scope = _stale(out, prev, files, man, claim)
+        why, kept_entries, kept_in_scope = _stale(out, prev, files, man, claim)
+        removed = sorted(why)
         old_meta = [m for m in prev.get("meta") or [] if isinstance(m, str) and _safe(m) and (out / m).is_file()]
         man = _merged(man, kept_entries, [*meta, *old_meta])
         for rel, data in [*meta.items(), (MANIFEST, (json.dumps(man, indent=2) + "\n").encode("utf-8"))]:
@@ -447,7 +449,7 @@ def commit(stage: Stage, files: dict[str, str], man: dict, claim: Claim, meta: d
             raise output_error(out, exc) from None
         fault("journal")
         _roll_forward(out, journal, stage.path, "placed")
-    return Committed(sorted(f for f in files if f not in meta and f != MANIFEST), removed, kept_in_scope)
+    return Committed(sorted(f for f in files if f not in meta and f != MANIFEST), removed, kept_in_scope, why)
 
 
 def write_atomically(out: Path, files: dict[str, bytes], man: dict, claim: Claim,
@@ -483,11 +485,11 @@ def _in_the_way(out: Path, rel: str, ours: set[str], protected: tuple[Path, ...]
 
 
 def _stale(out: Path, prev: dict, files: dict[str, str], man: dict,
-           claim: Claim) -> tuple[list[str], dict[str, list], list[str]]:
-    """Which files of the previous manifest go (removed), stay listed (kept, by list), and which of
-    the build's own scopes a partial build left in place."""
+           claim: Claim) -> tuple[dict[str, str], dict[str, list], list[str]]:
+    """Which files of the previous manifest go (path -> why), stay listed (kept, by list), and which
+    of the build's own scopes a partial build left in place."""
     made = {unit for _, _, _, _, unit in _described(man)}
-    removed: list[str] = []
+    removed: dict[str, str] = {}
     kept: dict[str, list] = {}
     left: list[str] = []
     index = None
@@ -500,7 +502,12 @@ def _stale(out: Path, prev: dict, files: dict[str, str], man: dict,
             continue
         if claim.owns(scope) and (claim.full or unit in made):
             if (out / path).is_file() and _inside(out, path):
-                removed.append(path)
+                if unit not in made:
+                    removed[path] = "not made by this build, which made its whole scope (or was run with --clean)"
+                elif key == "previews":
+                    removed[path] = "a preview of a file this build replaced; --previews makes them again"
+                else:
+                    removed[path] = "its layout and finish were built again, and no longer make it"
             continue
         if (out / path).is_file():
             kept.setdefault(key, []).append(entry)
@@ -511,8 +518,8 @@ def _stale(out: Path, prev: dict, files: dict[str, str], man: dict,
         if previews_left or any(isinstance(p, str) and p != PREVIEW_INDEX for p in man.get("previews") or []):
             kept.setdefault("previews", []).append(index)
         elif (out / PREVIEW_INDEX).is_file():
-            removed.append(PREVIEW_INDEX)  # a contact sheet of previews that are all gone
-    return sorted(set(removed)), kept, sorted(left)
+            removed[PREVIEW_INDEX] = "the contact sheet of previews that are all gone"
+    return removed, kept, sorted(left)
 
 
 def _inside(out: Path, rel: str) -> bool:
