@@ -116,12 +116,27 @@ def main() -> int:
         sizes = [p.stat().st_size / 1e6 for p in packs]
         print(f"   packs: {', '.join(f'{x:.2f}' for x in sizes)} MB   target <= {TARGET_PACK_MB:g} MB each: "
               f"{'PASS' if sizes and max(sizes) <= TARGET_PACK_MB else 'FAIL'}")
+        with zipfile.ZipFile(packs[0]) as z:
+            parts: dict[str, int] = {}
+            for info in z.infolist():
+                kind = ("web copies" if info.filename.endswith(".html") else
+                        "print-shop PDFs" if info.filename.startswith("print-shop/") else "office PDFs")
+                parts[kind] = parts.get(kind, 0) + info.compress_size
+        print(f"   {packs[0].name}: " + ", ".join(f"{k} {v / 1e6:.2f} MB" for k, v in sorted(parts.items())))
+        shop = sum(1 for n in zipfile.ZipFile(packs[0]).namelist() if n.startswith("print-shop/"))
+        if shop:
+            from cseprint.pdfx import profile
+
+            icc = len(profile()[1])
+            print(f"   of which colour profiles: {shop} print-shop PDFs x {icc / 1e6:.2f} MB (each PDF/X-1a file "
+                  f"embeds its output intent's ICC profile) = {shop * icc / 1e6:.2f} MB; the pack without "
+                  f"them: {(sizes[0] * 1e6 - shop * icc) / 1e6:.2f} MB")
         man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
         with zipfile.ZipFile(packs[0]) as z:
-            for name in sorted(z.namelist()):
+            for name in sorted(n for n in z.namelist() if n.endswith(".pdf")):
                 data = z.read(name)
                 images = embedded_images(data)
-                entry = next(f for f in man["files"] if f["path"].endswith("/" + name))
+                entry = next(f for f in man["files"] if f["path"] == f"{packs[0].stem}/{name}")
                 if images:
                     print(f"   {packs[0].stem}/{name}: {len(data) / 1e6:.2f} MB, images (px): "
                           + ", ".join(f"{w}x{h}" for w, h in images)

@@ -36,14 +36,15 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from . import __version__
-from .build import Options, Output, chain, compose_all, file_entry, load, pack_zip
+from .build import Options, Output, chain, compose_all, file_entry, load, pack_zip, web_copies, write_document
 from .errors import InputError, Location, OutputError, Problem, VerifyError
 from .faults import fault
 from .fonts import FontBook
 from .load import LDict
 from .outfolder import Stage, write_staged
 from .schema import Checker
+from .spreadsheet import Sheet, read_csv
+from .terminal import quote
 
 SCHOOL_TIMEOUT = 120.0  # seconds: a whole set takes about a second; far longer means something is stuck
 
@@ -70,6 +71,7 @@ class SchoolResult:
     files: list[dict] = field(default_factory=list)  # manifest entries
     pack: str | None = None
     warnings: list[str] = field(default_factory=list)
+    web: list[str] = field(default_factory=list)  # the school's accessible web copies, also in its pack
     staged: dict[str, str] = field(default_factory=dict)  # every staged file of the school: path -> sha256
     bug: bool = False  # failed by an error in the generator itself, not in its row
 
@@ -88,7 +90,6 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
     """Build one school's full set into the staging folder (runs in a worker)."""
     from .schools import build_school, with_school
     from .verify import verify
-    from .write_pdf import render
 
     row, raw = task
     st = _STATE
@@ -112,11 +113,11 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
     staged: dict[str, str] = {}
     failures: list[str] = []
     for path, doc in p.docs:
-        key = doc.layout, doc.variant, doc.finish, doc.locale
+        key = doc.layout, doc.variant, doc.finish, doc.locale, doc.nation
         if not doc.uses_school and key in st["national"]:
             data = st["national"][key]
         else:
-            data = render(doc, rgb=opts.rgb, creator=f"cseprint {__version__}")
+            data = write_document(doc, opts)
             failures.extend(verify(doc, data, rgb=opts.rgb))
             if not doc.uses_school:
                 st["national"][key] = data
@@ -125,10 +126,14 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
         files.append(file_entry(Output(path, doc, data), content, opts))
     if failures:
         return SchoolResult(row, school.id, False, failures)
+    web = web_copies(p, opts)  # the pack holds them too, so a school can put them on its website
+    for path, data in web.items():
+        staged[path] = write_staged(st["stage"], st["out"], path, data)
+        packed[path.split("/", 1)[1]] = data
     pack_path = f"packs/{school.id}.zip"
     staged[pack_path] = write_staged(st["stage"], st["out"], pack_path, pack_zip(packed))
     return SchoolResult(row, school.id, True, [], files, pack_path, [str(w) for w in (*school.warnings, *p.warnings)],
-                        staged)
+                        sorted(web), staged)
 
 
 # --- worker processes ----------------------------------------------------------------------------
@@ -314,17 +319,17 @@ def _failed(row: int, school: str | None, problems: list[str], bug: bool = False
 
 def run(opts: Options, csv_path: Path, stage: Stage | None, jobs: int | None = None,
         progress: Callable[[int, int, float], None] | None = None,
-        timeout: float = SCHOOL_TIMEOUT) -> tuple[list[SchoolResult], set[str]]:
+        sheet: Sheet | None = None, timeout: float = SCHOOL_TIMEOUT) -> tuple[list[SchoolResult], set[str]]:
     """Build every row (only check it when ``stage`` is None); results in row order, and the
-    content's locales (the output folder's language folders).
+    content's locales (the output folder's language folders). ``sheet``: the file already read
+    (the CLI reads it first to show its warnings).
 
     Raises InputError for a bad file (unreadable, unknown columns, duplicate ids).
     """
-    from .schools import read_csv
-
-    rows, problems = read_csv(csv_path)
-    if problems:
-        raise InputError(problems)
+    sheet = sheet or read_csv(csv_path)
+    if sheet.problems:
+        raise InputError(sheet.problems)
+    rows = sheet.rows
     if not rows:
         raise InputError([Problem(Location(str(csv_path)), "", "no school rows found")])
     content, _, _ = load(opts)  # fail fast, in this process, on bad content or layouts
@@ -334,7 +339,7 @@ def run(opts: Options, csv_path: Path, stage: Stage | None, jobs: int | None = N
         sid = raw.get("id")
         if isinstance(sid, str):
             if sid in seen:
-                dupes.append(Problem(raw.loc, "id", f"school id '{sid}' is also used on row {seen[sid]}"))
+                dupes.append(Problem(raw.loc, "id", f"school id {quote(sid)} is also used on row {seen[sid]}"))
             seen.setdefault(sid, row)
     if dupes:
         raise InputError(dupes)

@@ -41,7 +41,7 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -404,31 +404,45 @@ class Committed:
     removed: list[str]  # stale files of the build's scopes, removed
     kept: list[str] = field(default_factory=list)  # files of its scopes a partial build left as they were
     why: dict[str, str] = field(default_factory=dict)  # removed file -> why, in a few words
+    manifest: dict = field(default_factory=dict)  # the folder's manifest as committed
 
 
 def commit(stage: Stage, files: dict[str, str], man: dict, claim: Claim, meta: dict[str, bytes] | None = None,
-           protected: tuple[Path, ...] = ()) -> Committed:
+           protected: tuple[Path, ...] = (),
+           derive: Callable[[dict], dict[str, bytes | None]] | None = None) -> Committed:
     """Move the staged ``files`` ({path: sha256}) into place with ``man`` as the manifest.
 
     ``meta`` holds top-level files that go with every commit, beside the
     manifest (e.g. ``changes.json``): staged here, placed just before the
-    manifest, listed under the manifest's ``meta``. ``protected`` are folders no
-    file may be written into (the inputs). Raises OutputError, with nothing
-    changed, if a file in the way is not ours.
+    manifest, listed under the manifest's ``meta``. ``derive`` makes files from
+    the whole folder's manifest once it is merged (the contact sheet of every
+    build's previews): it may edit that manifest, and returns {path: bytes, or
+    None to remove the file}. ``protected`` are folders no file may be written
+    into (the inputs). Raises OutputError, with nothing changed, if a file in
+    the way is not ours.
     """
     out = stage.out
     meta = dict(meta or {})
     with _locked(out), _shielded(written=out):
         prev = read_manifest(out)
         ours = listed(prev)
-        problems = [p for rel in [*sorted(files), *sorted(meta)] if (p := _in_the_way(out, rel, ours, protected))]
-        if problems:
-            raise OutputError("\n".join(dict.fromkeys(problems)))
         why, kept_entries, kept_in_scope = _stale(out, prev, files, man, claim)
-        removed = sorted(why)
         old_meta = [m for m in prev.get("meta") or [] if isinstance(m, str) and _safe(m) and (out / m).is_file()]
         man = _merged(man, kept_entries, [*meta, *old_meta])
-        for rel, data in [*meta.items(), (MANIFEST, (json.dumps(man, indent=2) + "\n").encode("utf-8"))]:
+        derived = derive(man) if derive else {}
+        for rel, data in derived.items():
+            if data is None:
+                files = {k: v for k, v in files.items() if k != rel}
+                if rel in ours and (out / rel).is_file() and _inside(out, rel):
+                    why[rel] = "nothing is left for it to show"
+        made = {rel: data for rel, data in derived.items() if data is not None}
+        problems = [p for rel in [*sorted(files), *sorted(meta), *sorted(made)]
+                    if (p := _in_the_way(out, rel, ours, protected))]
+        if problems:
+            raise OutputError("\n".join(dict.fromkeys(problems)))
+        removed = sorted(why)
+        for rel, data in [*made.items(), *meta.items(),
+                          (MANIFEST, (json.dumps(man, indent=2) + "\n").encode("utf-8"))]:
             files = files | {rel: write_staged(stage.path, out, rel, data)}
         fault("staged")
         ops = ([["place", rel, files[rel]] for rel in sorted(files) if rel not in meta and rel != MANIFEST]
@@ -449,17 +463,19 @@ def commit(stage: Stage, files: dict[str, str], man: dict, claim: Claim, meta: d
             raise output_error(out, exc) from None
         fault("journal")
         _roll_forward(out, journal, stage.path, "placed")
-    return Committed(sorted(f for f in files if f not in meta and f != MANIFEST), removed, kept_in_scope, why)
+    return Committed(sorted(f for f in files if f not in meta and f != MANIFEST and f not in made), removed,
+                     kept_in_scope, why, man)
 
 
 def write_atomically(out: Path, files: dict[str, bytes], man: dict, claim: Claim,
-                     meta: dict[str, bytes] | None = None, protected: tuple[Path, ...] = ()) -> Committed:
+                     meta: dict[str, bytes] | None = None, protected: tuple[Path, ...] = (),
+                     derive: Callable[[dict], dict[str, bytes | None]] | None = None) -> Committed:
     """Stage ``files`` ({path: bytes}) and commit them (see ``commit``); the staging folder goes either way."""
     with Stage(out) as stage:
         fault("stage-made")
         for rel, data in files.items():
             stage.write(rel, data)
-        return commit(stage, stage.digests, man, claim, meta, protected)
+        return commit(stage, stage.digests, man, claim, meta, protected, derive)
 
 
 def _in_the_way(out: Path, rel: str, ours: set[str], protected: tuple[Path, ...]) -> str | None:
@@ -492,13 +508,12 @@ def _stale(out: Path, prev: dict, files: dict[str, str], man: dict,
     removed: dict[str, str] = {}
     kept: dict[str, list] = {}
     left: list[str] = []
-    index = None
-    previews_left = False
     for key, path, entry, scope, unit in _described(prev):
         if path in files or not _safe(path):
             continue
-        if path == PREVIEW_INDEX:
-            index = entry
+        if path == PREVIEW_INDEX:  # the folder's contact sheet: no build's alone (see commit's derive)
+            if (out / path).is_file():
+                kept.setdefault(key, []).append(entry)
             continue
         if claim.owns(scope) and (claim.full or unit in made):
             if (out / path).is_file() and _inside(out, path):
@@ -511,14 +526,8 @@ def _stale(out: Path, prev: dict, files: dict[str, str], man: dict,
             continue
         if (out / path).is_file():
             kept.setdefault(key, []).append(entry)
-            previews_left = previews_left or key == "previews"
             if claim.owns(scope):
                 left.append(path)
-    if index is not None and PREVIEW_INDEX not in files:
-        if previews_left or any(isinstance(p, str) and p != PREVIEW_INDEX for p in man.get("previews") or []):
-            kept.setdefault("previews", []).append(index)
-        elif (out / PREVIEW_INDEX).is_file():
-            removed[PREVIEW_INDEX] = "the contact sheet of previews that are all gone"
     return removed, kept, sorted(left)
 
 

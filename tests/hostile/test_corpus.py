@@ -62,6 +62,10 @@ def raw(rel: str, old: str, new: str) -> Callable[[Workspace], None]:
     return lambda ws: ws.replace(rel, old, new)
 
 
+def sub(rel: str, pattern: str, new: str) -> Callable[[Workspace], None]:
+    return lambda ws: ws.sub(rel, pattern, new)
+
+
 # --- schools with broken pictures ------------------------------------------------------------------
 
 def school_with(field: str, data: Callable[[], bytes], name: str) -> Callable[[Workspace], None]:
@@ -133,35 +137,35 @@ CASES = [
     Case("school-timeout-nan", check("--schools", INPUTS / "nan-cells.csv", "--school-timeout", "nan"), 2,
          ("--school-timeout", "'nan' is not a number of seconds")),
     Case("layout-x-nan", then(raw("layouts/poster-a4.yaml", "x: 12, y: 8,", "x: .nan, y: 8,"), check()), 1,
-         ("poster-a4.yaml:14:", ".nan is not a number")),
+         ("poster-a4.yaml:", "pages[0].boxes[1].x: .nan is not a number")),
     Case("layout-type-size-inf", then(raw("layouts/poster-a4.yaml", "body: 14,", "body: .inf,"), check()), 1,
-         ("poster-a4.yaml:6:", "type_scale.body", ".inf is not a number")),
+         ("poster-a4.yaml:", "type_scale.body: .inf is not a number")),
     Case("palette-nan", then(raw("layouts/_styles.yaml", "ink: [0, 0, 0, 100]", "ink: [0, 0, .NaN, 100]"),
-                             check()), 1, ("_styles.yaml:5:", "palette.ink[2]", ".NaN is not a number")),
+                             check()), 1, ("_styles.yaml:", "palette.ink[2]: .NaN is not a number")),
     Case("content-figure-nan", then(raw("content/en-GB/scale.yaml", 'figure: "115,489"', "figure: .nan"),
                                     check()), 1, ("scale.yaml:", ".nan is not a number")),
     Case("csv-nan-cells", check("--schools", INPUTS / "nan-cells.csv"), 1,
          ("nan-cells.csv:2:", "nation", "checked_on")),
     Case("csv-inf-cells", check("--schools", INPUTS / "inf-cells.csv"), 1,
-         ("inf-cells.csv:2:4: checked_on: got text 'inf'",)),
+         ("inf-cells.csv:2:4: checked_on: 'inf' is not a date",)),
     # dates that cannot be
-    Case("edition-date-feb-30", then(raw("content/edition.yaml", "date: 2026-11-28", "date: 2026-02-30"), check()), 1,
-         ("edition.yaml:2:", "'2026-02-30' is not a real date")),
-    Case("contact-month-13", then(raw("content/contacts.yaml", "verified_on: 2026-11-01", "verified_on: 2026-13-01"),
-                                  check()), 1, ("contacts.yaml:", "'2026-13-01' is not a real date")),
+    Case("edition-date-feb-30", then(sub("content/edition.yaml", r"^date: .*$", "date: 2026-02-30"), check()), 1,
+         ("edition.yaml:", "date: '2026-02-30' is not a real date")),
+    Case("contact-month-13", then(sub("content/contacts.yaml", r"^    verified_on: .*$", "    verified_on: 2026-13-01"),
+                                  check()), 1, ("contacts.yaml:", "verified_on: '2026-13-01' is not a real date")),
     Case("profile-year-0", then(lambda ws: ws.write("content/schools/example-school.yaml",
                                                     EXAMPLE.read_text(encoding="utf-8").replace(
                                                         "checked_on: 2026-11-20", "checked_on: 0000-01-01")),
-                                school()), 1, ("example-school.yaml:8:", "'0000-01-01' is not a real date")),
+                                school()), 1, ("example-school.yaml:", "checked_on: '0000-01-01' is not a real date")),
     Case("profile-year-9999", then(lambda ws: ws.write("content/schools/example-school.yaml",
                                                        EXAMPLE.read_text(encoding="utf-8").replace(
                                                            "checked_on: 2026-11-20", "checked_on: 9999-12-31")),
-                                   school()), 1, ("example-school.yaml:8:", "checked_on",
-                                                  "9999-12-31 is not a plausible date")),
+                                   school()), 1, ("example-school.yaml:", "checked_on",
+                                                  "the year 9999 cannot be right")),
     Case("csv-feb-30", check("--schools", INPUTS / "impossible-date.csv"), 1,
          ("impossible-date.csv:2:", "checked_on")),
     Case("csv-year-9999", check("--schools", INPUTS / "far-future-date.csv"), 1,
-         ("far-future-date.csv:2:", "checked_on", "not a plausible date")),
+         ("far-future-date.csv:2:", "checked_on", "the year 9999 cannot be right")),
     Case("today-feb-30", check("--today", "2026-02-30"), 2, ("--today",)),
     # pictures cut short or damaged: decoded in full when the profile is checked
     Case("photo-truncated-jpeg", then(school_with("dsl.photo", lambda: jpeg()[:len(jpeg()) // 2], "cut.jpg"),

@@ -17,8 +17,8 @@ import pytest
 import yaml
 from PIL import Image, ImageDraw
 
-from cseprint import write_pdf
-from cseprint.build import Options, plan
+from cseprint import photos, write_pdf
+from cseprint.build import Options, plan, web_copies
 
 from ..conftest import FONTS, PROJECT, TODAY, Workspace
 from .folder import command, env
@@ -92,7 +92,7 @@ def test_a_photo_already_sharp_enough_goes_in_as_it_is(ws: Workspace):
 
 def test_a_photo_is_decoded_once_per_process_for_every_size_and_finish(ws: Workspace,
                                                                        monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(write_pdf, "_IMAGES", write_pdf._ImageCache(write_pdf.IMAGE_CACHE_BYTES))
+    monkeypatch.setattr(photos, "CACHE", photos.Cache(photos.CACHE_BYTES))
     profile = school_with_big_photo(ws)
     photo = str((ws.content / "schools" / "photos" / "phone.jpg").resolve())
     p = plan(options(ws, profile, ["who-to-tell-a4", "who-to-tell-a3"]))
@@ -102,12 +102,13 @@ def test_a_photo_is_decoded_once_per_process_for_every_size_and_finish(ws: Works
             placements |= {(round(im.rect.w, 3), round(im.rect.h, 3)) for im in page.images if im.path == photo}
         write_pdf.render(doc)
         write_pdf.render(doc, rgb=True)
-    assert len(placements) == 2  # two printed sizes (A4 and A3 posters), two finishes, two colour spaces...
-    assert write_pdf._IMAGES.decodes[photo] == 1  # ...and one decode
+    web_copies(p, options(ws, profile, ["who-to-tell-a4", "who-to-tell-a3"]))
+    assert len(placements) == 2  # two printed sizes (A4 and A3 posters), two finishes, two colour spaces, the web...
+    assert photos.CACHE.decodes[photo] == 1  # ...and one decode
 
 
 def test_the_image_cache_is_bounded_by_bytes_and_keeps_the_most_recently_used():
-    cache = write_pdf._ImageCache(100)
+    cache = photos.Cache(100)
     for k in "abc":
         cache.put((k,), k, 40)
     assert cache.used == 80 and cache.get(("a",)) is None  # the oldest went to make room
@@ -146,3 +147,17 @@ def test_a_large_png_is_resampled_too(ws: Workspace):
     (_, doc), = p.docs
     im = next(im for page in doc.pages for im in page.images if im.path == str(path.resolve()))
     assert (round(im.rect.w / 72 * 300), round(im.rect.h / 72 * 300)) in image_sizes(write_pdf.render(doc))
+
+
+def test_a_web_copy_carries_the_photo_at_screen_size(ws: Workspace):
+    """The web copies go in every school's pack: a phone photo inside them must not be megabytes."""
+    import base64
+
+    profile = school_with_big_photo(ws)
+    opts = options(ws, profile, ["who-to-tell-a4"], "office")
+    (page,) = web_copies(plan(opts), opts).values()
+    uris = re.findall(rb'<img src="data:image/jpeg;base64,([^"]+)" alt="Photo of Sam Example"', page)
+    assert len(uris) == 1
+    with Image.open(io.BytesIO(base64.b64decode(uris[0]))) as im:
+        assert max(im.size) == photos.WEB_PX  # from 2400 pixels across
+    assert len(page) < 200_000

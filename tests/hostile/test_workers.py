@@ -51,7 +51,7 @@ def test_a_worker_that_dies_fails_its_school_and_the_batch_goes_on(ws: Workspace
     out = tmp_path / "out"
     r = ws.build(out, "--schools", write_csv(tmp_path), "--jobs", "2", *WHO)
     assert r.code == 1, r.err
-    assert "FAILED row 3 (birch)" in r.err
+    assert "FAILED row 3 ('birch')" in r.err
     assert "the worker process building it stopped unexpectedly (killed by SIGKILL" in r.err
     assert built(out) == ["ashby", "cedar"] and not (out / "birch").exists()
     assert disagreements(out) == []
@@ -63,7 +63,7 @@ def test_a_school_that_takes_too_long_fails_and_the_batch_goes_on(ws: Workspace,
     out = tmp_path / "out"
     r = ws.build(out, "--schools", write_csv(tmp_path), "--jobs", "1", "--school-timeout", "5", *WHO)
     assert r.code == 1, r.err
-    assert "FAILED row 2 (ashby)" in r.err and "took longer than 5 s, so it was stopped" in r.err
+    assert "FAILED row 2 ('ashby')" in r.err and "took longer than 5 s, so it was stopped" in r.err
     assert built(out) == ["birch", "cedar"]  # the stuck worker was replaced: one job, and the rest still built
     assert disagreements(out) == []
 
@@ -83,7 +83,7 @@ def test_a_worker_killed_from_outside_does_not_hang_the_batch(ws: Workspace, tmp
             proc.kill()
             proc.communicate()
     assert proc.returncode == 1, err
-    assert "FAILED row 3 (birch)" in err and "stopped unexpectedly (killed by SIGKILL" in err
+    assert "FAILED row 3 ('birch')" in err and "stopped unexpectedly (killed by SIGKILL" in err
     assert built(out) == ["ashby", "cedar"]
     assert disagreements(out) == []
 
