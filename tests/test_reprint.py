@@ -62,7 +62,7 @@ def test_first_build_into_an_empty_folder_lists_every_file_as_new(ws: Workspace,
     assert rep["reprint"] == rep["unchanged"] == rep["removed"] == [] and rep["since"] is None
     edition = ws.load("content/edition.yaml")
     assert rep["now"] == {"content_version": edition["version"], "date": edition["date"].isoformat()}
-    assert man["changes"] == ["changes.json", "changes.md"]
+    assert man["meta"] == ["changes.json", "changes.md"]  # they go with the manifest
     # the summary ends with the list, then what to do next
     lines = r.out.splitlines()
     at = lines.index(f"see {out}/changes.md (and changes.json)")
@@ -177,23 +177,37 @@ def test_a_national_rebuild_says_nothing_about_the_schools_kept_beside_it(ws: Wo
     assert referenced(man) <= set(man["box_texts"])
 
 
-def test_a_dropped_finish_is_listed_as_removed(ws: Workspace, tmp_path: Path):
+def test_a_partial_build_lists_only_what_it_made_and_clean_lists_what_it_removes(ws: Workspace, tmp_path: Path):
     out = tmp_path / "out"
     assert ws.build(out, *BOTH).code == 0
-    assert ws.build(out, "--finish", "office").code == 0
+    everything = {f["path"] for f in manifest(out)["files"]}
+    r = ws.build(out, "--finish", "office", "--layout", "poster-a4")  # partial: the rest stays as it is
+    assert r.code == 0, r.err
+    rep = report(out)
+    assert rep["unchanged"] == ["poster-a4.pdf"] and rep["removed"] == rep["new"] == rep["reprint"] == []
+    assert {f["path"] for f in manifest(out)["files"]} == everything
+    r = ws.build(out, "--finish", "office", "--clean")  # --clean: the print-shop files go, and are listed
+    assert r.code == 0, r.err
     rep = report(out)
     assert rep["removed"] and all(p.startswith("print-shop/") for p in rep["removed"])
-    assert not (out / rep["removed"][0]).exists()
+    assert set(rep["removed"]) == {p for p in everything if p.startswith("print-shop/")}
+    assert not any((out / p).exists() for p in rep["removed"])
     assert rep["reprint"] == [] and rep["new"] == []
 
 
-def test_a_garbled_earlier_manifest_counts_as_an_empty_folder(ws: Workspace, tmp_path: Path):
+def test_damaged_records_in_the_earlier_manifest_fall_back_to_the_bytes(ws: Workspace, tmp_path: Path):
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "manifest.json").write_text('{"files": [{"path": "poster-a4.pdf", "record": 3}', encoding="utf-8")
-    r = ws.build(out, "--finish", "office", "--layout", "poster-a4")
+    assert ws.build(out, "--finish", "office", "--layout", "poster-a4", "--layout", "wallet-card").code == 0
+    man = manifest(out)
+    man["box_records"] = "damaged"  # an edit by hand, or a manifest cut short
+    (out / "manifest.json").write_text(json.dumps(man), encoding="utf-8")
+    set_phone(ws, "nspcc", "0808 800 5001")
+    r = ws.build(out, "--finish", "office", "--layout", "poster-a4", "--layout", "wallet-card")
     assert r.code == 0, r.err
-    assert report(out)["new"] == ["poster-a4.pdf"]
+    rep = report(out)  # every file differs in bytes: each is listed to reprint, to be checked by eye
+    assert {x["path"] for x in rep["reprint"]} == {"poster-a4.pdf", "wallet-card.pdf", "wallet-card-sheet.pdf"}
+    assert all(x["changes"] == [] and "by eye" in x["note"] for x in rep["reprint"])
+    assert "box_records" in manifest(out) and isinstance(manifest(out)["box_records"], dict)
 
 
 # --- diff ---------------------------------------------------------------------------------------
