@@ -20,6 +20,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .compose import OFFICE, PRINT_SHOP, Finish, compose
@@ -30,6 +31,9 @@ from .models import Content, Layout, Styles
 from .preflight import check_document, unverified_contacts
 from .validate import load_content, load_layouts
 
+if TYPE_CHECKING:
+    from .schools import School
+
 FINISHES = {"office": ("office",), "print-shop": ("print-shop",), "both": ("office", "print-shop")}
 MANIFEST = "manifest.json"
 
@@ -39,7 +43,7 @@ class Options:
     content: Path
     layouts: Path
     fonts: Path
-    out: Path
+    out: Path | None = None  # None: build in memory only (the web app packs a zip and writes nothing)
     names: list[str] | None = None
     locale: str = "en-GB"
     finish: str = "both"
@@ -49,7 +53,7 @@ class Options:
     crop_marks: bool | None = None  # None: on for print-shop, off for office
     back_offset: tuple[float, float] = (0.0, 0.0)
     fallback_to_english: bool = False
-    school: Path | None = None
+    school: Path | School | None = None  # a profile file, or a profile already checked (the web app's form)
     today: dt.date = field(default_factory=dt.date.today)
 
 
@@ -125,9 +129,9 @@ def plan(opts: Options) -> Plan:
     """Load, compose and preflight everything; raise with every problem found."""
     content, styles, layouts = load(opts)
     if opts.school is not None:
-        from .schools import load_profile, with_school
+        from .schools import School, load_profile, with_school
 
-        school = load_profile(opts.school, opts.content)
+        school = opts.school if isinstance(opts.school, School) else load_profile(opts.school, opts.content)
         content = with_school(content, school, chain(opts))
         p = compose_all(content, styles, layouts, FontBook(styles, opts.fonts), opts)
         p.warnings[:0] = school.warnings
