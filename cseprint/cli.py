@@ -31,6 +31,7 @@ examples:
                                           just the A4 poster, for an office printer
   python generate.py check                check content and layouts, write nothing
   python generate.py list                 show layouts and contacts with their review dates
+  python generate.py serve                a web form for schools at http://127.0.0.1:8000
 
 finishes:
   office      the page is the paper size (A4, A3, 85.6 x 54 mm card); no bleed,
@@ -118,6 +119,19 @@ def parser() -> argparse.ArgumentParser:
     ls.add_argument("--layouts", type=Path, default=PROJECT / "layouts", metavar="DIR")
     ls.add_argument("--fonts", type=Path, default=PROJECT / "fonts", metavar="DIR")
     ls.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today(), help=argparse.SUPPRESS)
+    sv = sub.add_parser("serve", help="a web form: a school fills it in and downloads its own pack (zip)",
+                        description="Serve a web form for one school at a time: it fills in its people and "
+                                    "numbers and downloads its pack (PDFs, web copies, its saved profile) as a "
+                                    "zip. Nothing a school sends is kept. Listens on this computer only unless "
+                                    "--host says otherwise.")
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer "
+                                                        "only; 0.0.0.0 for every network it is on)")
+    sv.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    sv.add_argument("--jobs", type=int, default=None, metavar="N",
+                    help="builds at once (default and most: one per core)")
+    for flag, default in (("--content", "content"), ("--layouts", "layouts"), ("--fonts", "fonts")):
+        sv.add_argument(flag, type=Path, default=PROJECT / default, metavar="DIR", help=f"(default: {default}/)")
+    sv.add_argument("--today", type=dt.date.fromisoformat, default=None, help=argparse.SUPPRESS)
     return ap
 
 
@@ -131,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_list(args)
         if args.command == "check-links":
             return cmd_check_links(args)
+        if args.command == "serve":
+            return cmd_serve(args)
         return cmd_build(args, write=args.command == "build")
     except InputError as exc:
         for p in exc.problems:
@@ -316,6 +332,29 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"  {cid:<27} {what:<44} {c.status:<12} {c.verified_on!s:<11} {due}")
     print(f"\nLocales: {', '.join(sorted(content.locales))}; content edition {content.edition.version} "
           f"({content.edition.date})")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .build import Options, load
+    from .web import serve
+
+    load(Options(args.content, args.layouts, args.fonts))  # bad content fails here, with every problem, not per request
+    try:
+        sock = serve.listen(args.host, args.port)
+    except OSError as exc:
+        print(f"generate.py serve: error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}; "
+              "choose another --port", file=sys.stderr)
+        return 2
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    print(f"Serving the school form at http://{shown}:{port}/ ({'this computer only' if args.host in ('127.0.0.1', 'localhost', '::1') else 'reachable from the network'}); "
+          "press Ctrl+C to stop. Nothing a school sends is kept.", flush=True)
+    try:
+        serve.run(sock, serve.Settings(args.content, args.layouts, args.fonts, today=args.today), jobs=args.jobs)
+    except KeyboardInterrupt:  # Ctrl+C is how a server is stopped: not an interruption of work
+        pass
+    print("Stopped.")
     return 0
 
 
