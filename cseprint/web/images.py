@@ -6,7 +6,7 @@ comments, XMP. None of that may reach a poster, a web copy or the saved
 profile. So an upload is never passed on as sent: it is decoded (refused
 beyond the CLI's own byte and pixel limits, before any pixel is decoded),
 turned upright by its EXIF orientation, converted to sRGB, scaled down to what
-print needs, and written out afresh as a new PNG or JPEG holding pixels only.
+print needs (600 pixels), and written out afresh as a new PNG or JPEG holding pixels only.
 
 The same function checks images carried back by the form itself (the
 re-shown form keeps the photos already chosen, see ``form.py``): they come
@@ -22,9 +22,11 @@ from PIL import Image, ImageCms
 
 from ..schools import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS
 
-# The largest photo box is 28 mm on the A4 poster, 39.6 mm on the A3 one (x 1.4142): 1,000 pixels is over
-# 600 dpi there, twice what a print shop asks for, and keeps the form's carried copies small.
-MAX_SIDE_PX = 1000
+# The largest photo or logo box is under 40 mm on either 'who to tell' poster: 600 pixels print there at
+# 380 dpi or more, above the 300 a print shop asks for. More only costs time: a 1,000-pixel phone photo made
+# a pack take three times as long (reportlab compresses each photo for each of the four posters, and the
+# read-back decodes them), and keeps the copies the form carries back larger.
+MAX_SIDE_PX = 600
 JPEG_QUALITY = 90
 _T = Image.Transpose
 # EXIF orientation -> the turn that makes the picture upright (the table of Pillow's ImageOps.exif_transpose)

@@ -175,7 +175,7 @@ def _build(settings: Settings, action: str, entry: F.Entry, shown: list[F.Shown]
         try:
             built = build_files(opts, with_previews=action == "preview")
         except VerifyError as exc:
-            log.error("a written file did not read back as composed: %s", exc)
+            log.error("a bug: %d written file(s) did not read back as composed", len(exc.problems))  # no names
             return Reply(500, entry, [F.Shown(None, "The generator could not check its own output. This is a bug: "
                                                     "nothing was made. Please tell whoever runs this site.")])
         except InputError as exc:

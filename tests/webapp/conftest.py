@@ -56,10 +56,10 @@ class Live:
         self.thread.join(60)
 
 
-def start(scratch: Path, workers: int | None = None, queue: int | None = None) -> Live:
+def start(scratch: Path, workers: int | None = None, queue: int | None = None, settings: Settings | None = None) -> Live:
     """Serve the app as ``generate.py serve`` does, on a free port, with 'today' fixed to the content's date."""
-    settings = Settings(PROJECT / "content", PROJECT / "layouts", FONTS, today=dt.date.fromisoformat(TODAY),
-                        scratch=scratch)
+    settings = settings or Settings(PROJECT / "content", PROJECT / "layouts", FONTS,
+                                    today=dt.date.fromisoformat(TODAY), scratch=scratch)
     sock = listen("127.0.0.1", 0)
     port = sock.getsockname()[1]
     config = uvicorn.Config(create_app(settings, workers=workers, queue=queue), log_level="warning",

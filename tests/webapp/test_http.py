@@ -435,3 +435,26 @@ def test_unknown_boxes_and_too_many_fields_are_refused_cleanly(live: Live) -> No
         fields = {f"f{i}": "x" for i in range(2000)}
         r = c.post("/build", data=fields, files=[("logo", ("", b"", "application/octet-stream"))])
     assert r.status_code == 400 and "Too many fields" in r.text
+
+
+def test_each_pack_reads_the_content_afresh(tmp_path: Path) -> None:
+    """A fix made in content/ while the server runs is in the next pack: no stale number is served until a
+    restart."""
+    import datetime as dt
+
+    from ..conftest import FONTS, TODAY, Workspace
+    from .conftest import Settings
+
+    ws = Workspace(tmp_path / "ws")
+    settings = Settings(ws.content, ws.layouts, FONTS, today=dt.date.fromisoformat(TODAY), scratch=tmp_path)
+    server = start(tmp_path, settings=settings)
+    try:
+        with server.client() as c:
+            first = pdf_text_of(unzip(post(c, "/build", dict(EXAMPLE, finish="office")).content)["poster-a4.pdf"])
+            version = re.search(r"^version: *\"?([^\"\n]+)", ws.read("content/edition.yaml"), re.M).group(1)
+            assert version in first
+            ws.sub("content/edition.yaml", r"^version:.*$", 'version: "2099.1.1"')
+            again = pdf_text_of(unzip(post(c, "/build", dict(EXAMPLE, finish="office")).content)["poster-a4.pdf"])
+        assert "2099.1.1" in again and version not in again
+    finally:
+        server.stop()

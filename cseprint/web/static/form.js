@@ -102,7 +102,6 @@
       input.after(img);
     }
     img.alt = "The picture you chose: " + input.files[0].name;
-    img.width = 96;
     img.src = URL.createObjectURL(input.files[0]);
   });
 
