@@ -381,6 +381,42 @@ def commit(out: Path, stage: Path, paths: list[str], man: dict, scopes: set[tupl
     os.replace(tmp, out / MANIFEST)
 
 
+def refresh_contact_sheet(out: Path) -> bool:
+    """Re-make ``previews/index.html`` from the whole output folder's manifest, after a build is in place.
+
+    A build replaces only its own scope, so the previews of other builds kept
+    in the folder (another school, the Welsh edition) stay; the contact sheet
+    lists them all, not just the last build's. Without any preview left, the
+    sheet is removed. The manifest lists the sheet exactly when it exists.
+    Returns whether there is a contact sheet.
+    """
+    from .preview import contact_sheet, sheet_entries
+
+    man = read_manifest(out)
+    if not man:
+        return False
+    index = "previews/index.html"
+    groups = sheet_entries(man)
+    listed = [p for p in man.get("previews", []) if p != index]
+    target = out / index
+    if groups:
+        title = "Previews of everything in this folder"
+        page = contact_sheet([], title, groups).encode("utf-8")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(".index.html.tmp")
+        tmp.write_bytes(page)
+        os.replace(tmp, target)
+        listed = sorted([*listed, index])
+    elif target.is_file():
+        target.unlink()
+    if listed != man.get("previews", []):
+        man["previews"] = listed
+        tmp = out / ".manifest.json.tmp"
+        tmp.write_text(json.dumps(man, indent=2) + "\n", encoding="utf-8")
+        os.replace(tmp, out / MANIFEST)
+    return bool(groups)
+
+
 def safe_rel(path: str) -> bool:
     p = Path(path)
     return not p.is_absolute() and ".." not in p.parts

@@ -14,10 +14,8 @@ profile must say ``role_name`` itself.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,11 +23,11 @@ from typing import Any
 
 from . import phones
 from .errors import InputError, Location, Problem
-from .load import LDict, LList, display_name, load_yaml
+from .habits import NATIONS, Nation, UKDate  # noqa: F401  (NATIONS: the ids, for code that imports them from here)
+from .load import LDict, display_name, load_yaml
 from .models import Contact, Content, ImageRef
-from .schema import MISSING, Checker, Date, ListOf, Record, Str, quote
+from .schema import MISSING, Checker, ListOf, Record, Str, quote
 
-NATIONS = ("england", "wales", "scotland", "northern-ireland")
 MAX_IMAGE_BYTES = 8_000_000
 MAX_IMAGE_PIXELS = 40_000_000
 MAX_DEPUTIES = 12
@@ -82,7 +80,7 @@ PERSON = Record({
 PROFILE = Record({
     "id": Str(required=False, pattern=ID_RE, pattern_help="lower-case letters, digits and hyphens, e.g. oakfield-primary"),
     "name": Str(max_len=120, multiline=False),
-    "nation": Str(choices=NATIONS),
+    "nation": Nation(),  # England, Wales/Cymru, Scotland, Northern Ireland/NI, in any case
     "role_name": Str(required=False, max_len=60, multiline=False),
     "logo": Str(required=False, max_len=300, multiline=False),
     "dsl": PERSON,
@@ -95,7 +93,7 @@ PROFILE = Record({
     }),
     "partnership_web": Str(required=False, pattern=r"https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]*)?",
                            pattern_help="an https:// address with no spaces"),
-    "checked_on": Date(),
+    "checked_on": UKDate(),  # 2026-11-20, 20/11/2026, 20 Nov 2026: day first, and a warning saying how it was read
 })
 
 
@@ -149,6 +147,12 @@ def check_image(rel: str | None, content_root: Path, loc: Location, key: str, ck
 
 
 def build_school(raw: Any, loc: Location, default_id: str, content_root: Path, ck: Checker) -> School | None:
+    for p in getattr(raw, "row_problems", ()):  # a spreadsheet row's own trouble (spreadsheet.py)
+        ck.error(p.location, p.key, p.message)
+    for p in getattr(raw, "row_warnings", ()):
+        ck.warn(p.location, p.key, p.message)
+    if ck.errors:
+        return None
     got = PROFILE.check(raw, loc, "", ck)
     if got is MISSING:
         return None
@@ -192,103 +196,6 @@ def load_profile(path: Path, content_root: Path) -> School:
     if ck.errors or school is None:
         raise InputError(ck.errors or [Problem(Location(display_name(path)), "", "not a school profile")])
     return school
-
-
-# --- spreadsheets ---------------------------------------------------------------------------------
-
-CSV_COLUMNS = ["id", "name", "nation", "role_name", "logo", "checked_on",
-               "dsl_name", "dsl_role", "dsl_photo", "dsl_phone", "dsl_location",
-               "council_name", "council_phone", "council_hours", "council_out_of_hours", "partnership_web"]
-DEPUTY_RE = re.compile(r"deputy([1-9][0-9]?)_(name|role|photo|phone|location)")
-
-
-def read_csv(path: Path) -> tuple[list[tuple[int, LDict]], list[Problem]]:
-    """Rows of a local authority's spreadsheet as profile mappings, with row numbers.
-
-    UTF-8 with or without a byte-order mark (Excel's "CSV UTF-8"); headers are
-    matched case-insensitively with spaces as underscores.
-    """
-    name = display_name(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return [], [Problem(Location(name), "", f"not UTF-8 (byte {exc.start}); export the sheet as 'CSV UTF-8'")]
-    except OSError as exc:
-        return [], [Problem(Location(name), "", f"cannot read: {exc.strerror}")]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        return [], [Problem(Location(name), "", "the file is empty")]
-    except csv.Error as exc:
-        return [], [Problem(Location(name, 1, 1), "", f"not a CSV file: {exc}")]
-    cols = [re.sub(r"\s+", "_", h.strip().lower()) for h in header]
-    problems = []
-    for i, c in enumerate(cols):
-        if c not in CSV_COLUMNS and not DEPUTY_RE.fullmatch(c):
-            import difflib
-            hint = difflib.get_close_matches(c, CSV_COLUMNS, n=1)
-            extra = f" (did you mean '{hint[0]}'?)" if hint else ""
-            problems.append(Problem(Location(name, 1, i + 1), c, f"unknown column{extra}; see the README for the columns"))
-    for need in ("name", "nation", "dsl_name", "council_name", "council_phone", "checked_on"):
-        if need not in cols:
-            problems.append(Problem(Location(name, 1, 1), need, "required column is missing"))
-    if problems:
-        return [], problems
-    rows = []
-    try:
-        for row in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            rows.append((line, _row_to_profile(name, line, cols, row)))
-    except csv.Error as exc:
-        return [], [Problem(Location(name, reader.line_num, 1), "", f"broken CSV: {exc}")]
-    return rows, []
-
-
-def _mapping(loc: Location) -> LDict:
-    d = LDict()
-    d.loc, d.key_locs, d.value_locs = loc, {}, {}
-    return d
-
-
-def _row_to_profile(name: str, line: int, cols: list[str], row: list[str]) -> LDict:
-    loc = Location(name, line, 1)
-    prof = _mapping(loc)
-    dsl, council = _mapping(loc), _mapping(loc)
-    deputies: dict[int, LDict] = {}
-    for i, col in enumerate(cols):
-        value = row[i].strip() if i < len(row) else ""
-        if value == "":
-            continue
-        cloc = Location(name, line, i + 1)
-        m = DEPUTY_RE.fullmatch(col)
-        if m:
-            target, key = deputies.setdefault(int(m.group(1)), _mapping(cloc)), m.group(2)
-        elif col.startswith("dsl_"):
-            target, key = dsl, col[4:]
-        elif col.startswith("council_"):
-            target, key = council, col[8:]
-        else:
-            target, key = prof, col
-        target[key] = value
-        target.value_locs[key] = target.key_locs[key] = cloc
-    if len(row) > len(cols):
-        extra = [c for c in row[len(cols):] if c.strip()]
-        if extra:
-            prof["_extra_cells"] = extra
-            prof.value_locs["_extra_cells"] = Location(name, line, len(cols) + 1)
-    for key, sub in (("dsl", dsl), ("council", council)):
-        if sub:
-            prof[key] = sub
-            prof.value_locs[key] = sub.loc
-    if deputies:
-        lst = LList(deputies[k] for k in sorted(deputies))
-        lst.loc, lst.item_locs = loc, [deputies[k].loc for k in sorted(deputies)]
-        prof["deputies"] = lst
-        prof.value_locs["deputies"] = loc
-    return prof
 
 
 # --- joining the national content -----------------------------------------------------------------

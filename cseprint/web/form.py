@@ -1,7 +1,7 @@
 """The school form: its fields are the batch spreadsheet's columns, and it becomes the same profile.
 
 Nothing here is a second schema. The field list is read from the code that
-reads spreadsheets (``schools.CSV_COLUMNS``, the person fields of
+reads spreadsheets (``spreadsheet.COLUMNS``, the person fields of
 ``schools.PERSON`` for each deputy), so a column added there appears in the
 form; the form's values are turned into a profile mapping by the same
 function that turns a spreadsheet row into one; and ``schools.build_school``
@@ -25,9 +25,11 @@ from typing import Any
 import yaml
 
 from ..errors import Problem
+from ..habits import NATION_NAMES, NATIONS
 from ..load import LDict
-from ..schools import CSV_COLUMNS, DEPUTY_RE, ID_RE, MAX_DEPUTIES, NATIONS, PERSON, PROFILE, RESERVED_IDS
-from ..schools import _row_to_profile as row_to_profile  # the spreadsheet row -> profile mapping, reused as is
+from ..schools import ID_RE, MAX_DEPUTIES, PERSON, PROFILE, RESERVED_IDS
+from ..spreadsheet import COLUMNS as CSV_COLUMNS
+from ..spreadsheet import DEPUTY_RE, Sheet, row_to_profile  # a spreadsheet row -> its profile, reused as is
 from .images import CleanImage
 
 FORM_NAME = "form"  # the "file" named in the problems of a form (a spreadsheet's are its path)
@@ -36,7 +38,6 @@ PERSON_KEYS = tuple(PERSON.fields)  # name, role, photo, phone, location
 FINISHES = (("both", "For the school's printer and for a print shop"),
             ("office", "For the school's printer only"),
             ("print-shop", "For a print shop only (with bleed and crop marks)"))
-NATION_NAMES = {"england": "England", "wales": "Wales", "scotland": "Scotland", "northern-ireland": "Northern Ireland"}
 
 
 @dataclass(frozen=True)
@@ -219,7 +220,7 @@ def to_profile(entry: Entry, image_names: dict[str, str]) -> LDict:
     for name, file_name in image_names.items():
         cols.append(name)
         row.append(file_name)
-    profile = row_to_profile(FORM_NAME, 1, cols, row)
+    profile = row_to_profile(FORM_NAME, 1, cols, row, Sheet())  # a form is UTF-8 and has no delimiters
     for key in ("dsl", "council"):
         if key not in profile:
             sub = LDict()

@@ -12,7 +12,9 @@ from cseprint.build import Options, build_files
 from cseprint.errors import Problem
 from cseprint.load import load_yaml_text
 from cseprint.schema import Checker
-from cseprint.schools import CSV_COLUMNS, DEPUTY_RE, MAX_DEPUTIES, build_school, load_profile, read_csv
+from cseprint.schools import MAX_DEPUTIES, build_school, load_profile
+from cseprint.spreadsheet import COLUMNS as CSV_COLUMNS
+from cseprint.spreadsheet import DEPUTY_RE, read_csv
 from cseprint.web import form as F
 from cseprint.web.images import clean_image
 
@@ -65,9 +67,9 @@ def test_the_form_gives_the_mapping_a_spreadsheet_row_gives(tmp_path) -> None:
         w = csv.writer(f)
         w.writerow(list(values))
         w.writerow(list(values.values()))
-    rows, problems = read_csv(path)
-    assert problems == [] and len(rows) == 1
-    from_csv = _plain(rows[0][1])
+    sheet = read_csv(path)
+    assert sheet.problems == [] and len(sheet.rows) == 1
+    from_csv = _plain(sheet.rows[0][1])
     from_form = _plain(F.to_profile(F.Entry(dict(values), deputies=[1, 2, 3]), {}))
     assert from_form == from_csv
     assert from_form["deputies"][1]["name"] == "Jo Placeholder"

@@ -82,6 +82,7 @@ def test_a_school_gets_its_pack(live: Live) -> None:
     files = unzip(r.content)
     sid = "example-community-school-fictional"
     expected = {"who-to-tell-a4.pdf", "who-to-tell-a3.pdf", "staff-leaflet.pdf", "poster-a4.pdf", "wallet-card.pdf",
+                "how-to-print.pdf", "web/how-to-print.html",
                 "print-shop/who-to-tell-a4.pdf", "web/who-to-tell-a4.html", "web/staff-leaflet.html",
                 f"profile/schools/{sid}.yaml", f"profile/schools/photos/{sid}-dsl.png",
                 f"profile/schools/photos/{sid}-deputy1.png", f"profile/schools/{sid}-logo.png"}
@@ -91,6 +92,7 @@ def test_a_school_gets_its_pack(live: Live) -> None:
                   "Designated Safeguarding Lead"):
         assert words in text, words
     assert "Sam Example" in pdf_text_of(files["staff-leaflet.pdf"])
+    assert "100%" in pdf_text_of(files["how-to-print.pdf"])  # the printing instructions, read back
     page = files["web/who-to-tell-a4.html"].decode()
     assert "Sam Example" in page and 'alt="Photo of Sam Example"' in page
     saved = files[f"profile/schools/{sid}.yaml"].decode()

@@ -72,3 +72,8 @@ def test_serve_help_teaches() -> None:
     text = " ".join(r.out.split())
     for words in ("--host", "127.0.0.1", "--port", "8000", "Nothing a school sends is kept"):
         assert words in text, words
+
+
+def test_a_mistyped_serve_gets_did_you_mean() -> None:
+    r = run_cli(["serv"])
+    assert r.code == 2 and "did you mean 'serve'?" in r.err
