@@ -36,7 +36,7 @@ from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -233,15 +233,16 @@ def form_page(entry: F.Entry, shown: list[F.Shown] | None = None, status: int = 
               load_problems: list[F.Shown] | None = None) -> HTMLResponse:
     shown = shown or []
     by_field: dict[str, list[str]] = {}
+    notes: dict[str, list[str]] = {}
     for s in shown:
         if s.field:
-            by_field.setdefault(s.field, []).append(s.message)
+            (notes if s.warning else by_field).setdefault(s.field, []).append(s.message)
     summary = []
-    for s in [*(load_problems or []), *shown]:
+    for s in [*(load_problems or []), *(s for s in shown if not s.warning)]:
         target = s.field if s.field in F.FIELDS else ("profile" if s.field == "profile" else None)
         summary.append({"href": f"#{target}" if target else None, "label": label_for(target), "message": s.message})
     page = PAGES.get_template("form.html").render(
-        entry=entry, errors=by_field, summary=summary, notice=notice, fields=F.FIELDS,
+        entry=entry, errors=by_field, notes=notes, summary=summary, notice=notice, fields=F.FIELDS,
         school_fields=F.school_fields(), lead_fields=F.person_fields("dsl"), council_fields=F.council_fields(),
         person_fields=F.person_fields, finishes=F.FINISHES, max_deputies=MAX_DEPUTIES,
         load_errors=[s.message for s in (load_problems or [])],
@@ -348,6 +349,11 @@ async def home(request: Request) -> Response:
     return form_page(F.Entry())
 
 
+async def to_form(request: Request) -> Response:
+    """A bookmark or a reload of /build (where the answer to a form was shown) goes back to the form."""
+    return RedirectResponse("/", status_code=303)
+
+
 async def build(request: Request) -> Response:
     return await submit(request, "build")
 
@@ -383,6 +389,7 @@ def create_app(settings: Settings, workers: int | None = None, queue: int | None
         Route("/preview", preview, methods=["POST"]),
         Route("/edit", edit, methods=["POST"]),
         Route("/load", load, methods=["POST"]),
+        *(Route(path, to_form, methods=["GET"]) for path in ("/build", "/preview", "/edit", "/load")),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ], lifespan=lifespan, exception_handlers={BodyTooLarge: body_too_large})
     return SecurityHeaders(BodyLimit(app))

@@ -25,8 +25,9 @@ from typing import Any
 import yaml
 
 from ..errors import Problem
-from ..habits import NATION_NAMES, NATIONS
+from ..habits import NATION_NAMES, NATIONS, read_date
 from ..load import LDict
+from ..schema import quote
 from ..schools import ID_RE, MAX_DEPUTIES, PERSON, PROFILE, RESERVED_IDS
 from ..spreadsheet import COLUMNS as CSV_COLUMNS
 from ..spreadsheet import DEPUTY_RE, Sheet, row_to_profile  # a spreadsheet row -> its profile, reused as is
@@ -350,6 +351,13 @@ def from_profile(raw: Any, name: str) -> Loaded:
             problems.append(Shown(column, f"{name}: {key}: expected a single value; left out"))
             return
         text = value.isoformat() if isinstance(value, dt.date) else str(value)
+        if fld.kind == "date":  # "20/11/2026" in a profile typed by hand: a date box holds only 2026-11-20
+            day, _, _ = read_date(text)
+            if day is None:
+                problems.append(Shown(column, f"{name}: {key}: {quote(text)} is not a date this form can show; "
+                                              "choose the date again"))
+                return
+            text = day.isoformat()
         if fld.is_image:
             photos[column] = text
         else:

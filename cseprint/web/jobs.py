@@ -166,8 +166,10 @@ def _build(settings: Settings, action: str, entry: F.Entry, shown: list[F.Shown]
         ck = Checker()
         school = build_school(raw, raw.loc, F.default_id(entry.value("name")), scratch, ck)
         shown = shown + F.place(ck.errors, entry)
-        if shown or school is None:
-            return Reply(413 if too_large else 400, entry, shown or [F.Shown(None, "This is not a school profile.")])
+        if shown or school is None:  # with the problems, the notes (a restored leading 0...) beside their boxes
+            notes = [n for n in F.place(ck.warnings, entry) if n.field]
+            return Reply(413 if too_large else 400, entry,
+                         (shown or [F.Shown(None, "This is not a school profile.")]) + notes)
         today = settings.today or dt.date.today()
         opts = Options(content=settings.content, layouts=settings.layouts, fonts=settings.fonts, school=school,
                        finish="office" if action == "preview" else entry.finish, today=today,

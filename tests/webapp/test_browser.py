@@ -200,3 +200,25 @@ def test_without_script_deputies_come_from_the_server_and_the_pack_still_downloa
         assert "profile/schools/photos/oakfield-primary-school-fictional-dsl.png" in files
     finally:
         context.close()
+
+
+def test_the_form_filled_in_from_a_pack_is_accessible_too(live: Live, axe_page: Page, tmp_path: Path) -> None:
+    """Kept photos (with their 'Remove' boxes), the loaded note, and notes beside boxes: still nothing for axe."""
+    from .conftest import EXAMPLE, files_of, post
+
+    with live.client() as c:
+        pack = post(c, "/build", dict(EXAMPLE, finish="office"), files_of()).content
+    (tmp_path / "pack.zip").write_bytes(pack)
+    page = axe_page
+    page.goto(live.url)
+    page.get_by_label("Saved profile", exact=True).set_input_files(str(tmp_path / "pack.zip"))
+    page.get_by_role("button", name="Load the profile").click()
+    expect(page.get_by_role("img", name="The photo chosen for deputy 1")).to_be_visible()
+    result = axe(page)
+    assert result["passes"] > 10 and result["violations"] == [], json.dumps(result["violations"], indent=2)
+    page.locator("fieldset#dsl").get_by_label("Phone number").fill("1134960101")  # a note: its 0 restored
+    page.locator("fieldset#deputy1").get_by_label("Phone number").fill("0113 496")  # an error
+    page.get_by_role("button", name="Make the pack (zip)").click()
+    expect(page.locator("#dsl_phone-note")).to_contain_text("lost its leading 0")
+    result = axe(page)
+    assert result["passes"] > 10 and result["violations"] == [], json.dumps(result["violations"], indent=2)

@@ -181,3 +181,13 @@ def test_to_profile_ignores_boxes_of_deputies_not_shown() -> None:
     entry = F.Entry({"deputy5_name": "Ghost", "dsl_name": "A"}, deputies=[1])
     assert "deputies" not in F.to_profile(entry, {})
 
+
+
+def test_a_hand_written_uk_date_is_shown_in_the_date_box() -> None:
+    raw = load_yaml_text("name: A\nchecked_on: 20/11/2026\n", "p.yaml")
+    assert F.from_profile(raw, "p.yaml").entry.values["checked_on"] == "2026-11-20"
+    raw = load_yaml_text("name: A\nchecked_on: last Tuesday\n", "p.yaml")
+    loaded = F.from_profile(raw, "p.yaml")
+    assert "checked_on" not in loaded.entry.values
+    assert [(s.field, s.message) for s in loaded.problems] == [
+        ("checked_on", "p.yaml: checked_on: 'last Tuesday' is not a date this form can show; choose the date again")]

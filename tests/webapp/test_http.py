@@ -460,3 +460,21 @@ def test_each_pack_reads_the_content_afresh(tmp_path: Path) -> None:
         assert "2099.1.1" in again and version not in again
     finally:
         server.stop()
+
+
+def test_a_get_of_an_answer_page_goes_back_to_the_form(live: Live) -> None:
+    with live.client() as c:
+        for path in ("/build", "/edit", "/load", "/preview"):
+            r = c.get(path)
+            assert r.status_code == 303 and r.headers["location"] == "/", path
+
+
+def test_a_note_beside_a_box_when_the_form_comes_back(live: Live) -> None:
+    """A number typed without its leading 0 is restored, and the page says so beside the box (not as an error)."""
+    with live.client() as c:
+        r = post(c, "/build", dict(EXAMPLE, dsl_phone="1134960101", deputy1_phone="0113 496"))
+    assert r.status_code == 400
+    note = re.search(r'<p class="note-message" id="dsl_phone-note"><strong>Check:</strong> (.*?)</p>', r.text)
+    assert note and "lost its leading 0" in html.unescape(note.group(1)) and "0113 496 0101" in note.group(1)
+    assert 'href="#dsl_phone"' not in r.text and 'href="#deputy1_phone"' in r.text  # the summary: errors only
+    assert re.search(r'id="dsl_phone" name="dsl_phone"[^>]*aria-describedby="dsl_phone-hint dsl_phone-note"', r.text)
