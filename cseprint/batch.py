@@ -20,8 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .build import Options, Output, chain, compose_all, file_entry, load, pack_zip, web_copies
+from .build import Options, Output, chain, compose_all, file_entry, load, pack_zip, web_copies, write_document
 from .errors import InputError, Location, Problem, VerifyError
 from .fonts import FontBook
 from .load import LDict
@@ -56,7 +55,6 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
     """Build one school's full set into the staging folder (runs in a worker)."""
     from .schools import build_school, with_school
     from .verify import verify
-    from .write_pdf import render
 
     row, raw = task
     st = _STATE
@@ -82,7 +80,7 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
         if not doc.uses_school and key in st["national"]:
             data = st["national"][key]
         else:
-            data = render(doc, rgb=opts.rgb, creator=f"cseprint {__version__}")
+            data = write_document(doc, opts)
             failures.extend(verify(doc, data, rgb=opts.rgb))
             if not doc.uses_school:
                 st["national"][key] = data

@@ -36,6 +36,9 @@ MODULES = {
     "charset_normalizer": "charset-normalizer",
     "_rl_accel": "rl_accel",
     "tqdm": "tqdm",
+    "pikepdf": "pikepdf",
+    "lxml": "lxml",
+    "packaging": "packaging",
     # the web form (generate.py serve)
     "starlette": "starlette",
     "anyio": "anyio",

@@ -39,8 +39,9 @@ examples:
 finishes:
   office      the page is the paper size (A4, A3, 85.6 x 54 mm card); no bleed,
               no marks: print on a school printer at 100% ("actual size").
-  print-shop  3 mm bleed and crop marks outside the trim, TrimBox/BleedBox set,
-              CMYK colour: send these to a printer.
+  print-shop  PDF/X-1a:2003 for FOGRA39 (coated offset): 3 mm bleed and crop
+              marks outside the trim, black overprinting, the wallet card one
+              card a page: send these to a printer as they are.
 
 exit status: 0 success, 1 a problem with the content or layouts (each reported as
 file:line:column: key: message), 2 a mistake in the command itself, 3 a bug.
@@ -75,8 +76,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--crop-marks", action=argparse.BooleanOptionalAction, default=None,
                    help="draw crop marks outside the bleed (default: on for print-shop files, off for office files)")
     p.add_argument("--back-offset", type=_offset, default=(0.0, 0.0), metavar="X,Y",
-                   help="shift the backs of card sheets by X,Y mm (right, down) to match your printer's duplex "
-                        "drift, e.g. 1.5,-0.5 (default: 0,0)")
+                   help="shift the backs of the office card sheets, and their cut guides, by X,Y mm (right, down) "
+                        "to match your printer's duplex drift, e.g. 1.5,-0.5 (default: 0,0)")
     p.add_argument("--allow-unverified", action="store_true",
                    help="print contacts that are unconfirmed or past their review date (named in the summary "
                         "and the manifest)")

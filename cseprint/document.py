@@ -155,6 +155,7 @@ class Page:
     images: list[Image] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)
     boxes: list[BoxReport] = field(default_factory=list)
+    folds: list[float] = field(default_factory=list)  # x of each crease (pt, media), mirrored on a back page
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
+from . import prepress
 from .document import Document, Page, Rect
 from .errors import Problem
 from .models import Content
@@ -136,6 +137,7 @@ def _check_page(doc: Document, page: Page) -> list[Problem]:
                                f"image {im.path.rsplit('/', 1)[-1]} prints at {im.dpi:.0f} dpi; at least "
                                f"{IMAGE_MIN_DPI} dpi (ideally 300) looks sharp: use a larger image", warning=True))
     out.extend(_overlaps(doc, page, reports))
+    out.extend(prepress.check_page(doc, page, reports))  # registration, folds, QR modules
     floor_mm = QR_MIN_MM.get(doc.kind, 30.0)
     for q in page.qrcodes:
         rep = reports.get(q.box)

@@ -9,6 +9,8 @@ trap 'rm -rf "$tmp"' EXIT
 "$py" generate.py build --finish office --previews --out "$tmp/national" >/dev/null
 "$py" generate.py build --finish office --previews --out "$tmp/school" \
   --school content/schools/example-school.yaml --layout who-to-tell-a4 >/dev/null
+"$py" generate.py build --finish print-shop --previews --out "$tmp/shop" \
+  --layout wallet-card --layout staff-leaflet >/dev/null
 "$py" generate.py build --finish office --previews --out "$tmp/cy" --locale cy \
   --layout poster-a4-bilingual --layout wallet-card-bilingual >/dev/null
 p="$tmp/national/previews"
@@ -17,4 +19,6 @@ cp "$p/wallet-card-p1.png" "$p/wallet-card-p2.png" "$p/staff-leaflet-p1.png" "$p
 cp "$p/wallet-card-sheet-p1.png" docs/images/wallet-card-sheet.png
 cp "$tmp/school/previews/example-school/who-to-tell-a4-p1.png" docs/images/who-to-tell-a4.png
 cp "$tmp/cy/previews/cy/poster-a4-bilingual-p1.png" docs/images/poster-a4-bilingual.png
+cp "$tmp/shop/previews/print-shop/wallet-card-p1.png" docs/images/print-shop-wallet-card-p1.png
+cp "$tmp/shop/previews/print-shop/staff-leaflet-p1.png" docs/images/print-shop-staff-leaflet-p1.png
 echo "pictures updated in docs/images/"

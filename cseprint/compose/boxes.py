@@ -81,7 +81,7 @@ class Composer:
         margin = bleed + (CROP_OFFSET_MM + CROP_LENGTH_MM if self.finish.crop_marks else 0.0)
         pages = [self.page(p, margin, bleed, back=i % 2 == 1) for i, p in enumerate(lay.pages)]
         docs = [self.document(pages, "single")]
-        if lay.imposition:
+        if lay.imposition and self.finish.sheets:
             docs.append(self.document(impose(lay, self.compose_for_sheet(), self.finish), "sheet"))
         return docs
 
@@ -114,14 +114,14 @@ class Composer:
         page = Page(pdef.name, tw + 2 * ox, th + 2 * oy, trim,
                     Rect(ox - b, oy - b, tw + 2 * b, th + 2 * b),
                     Rect(ox + mm(lay.safe), oy + mm(lay.safe), tw - 2 * mm(lay.safe), th - 2 * mm(lay.safe)))
+        page.folds = [ox + mm(lay.trim_w - f if back else f) for f in lay.folds]
         if pdef.background:
             page.fills.append(Fill(page.bleed, pdef.background, "page"))
         for box in pdef.boxes:
             self.box(page, box, b)
         if self.finish.crop_marks and marks:
             page.marks.extend(crop_marks([trim.x, trim.x1], [trim.y, trim.y1], trim, b))
-            for f in lay.folds:
-                x = ox + mm(lay.trim_w - f if back else f)
+            for x in page.folds:
                 page.marks.append(Mark(x, 0, x, oy - b - mm(CROP_OFFSET_MM), "fold"))
                 page.marks.append(Mark(x, trim.y1 + b + mm(CROP_OFFSET_MM), x, page.media_h, "fold"))
         return page
