@@ -70,9 +70,11 @@ SCHOOL_TEXT = {
     "checked_on": ("Date these names and numbers were checked", "The posters are due for a new check a year later.",
                    "date", "short"),
     "logo": ("School logo", "PNG or JPEG, up to 8 MB.", "file", "wide"),
-    "language": ("Language of the posters", "", "text", "short"),
+    "language": ("Language of the posters", "The school's own posters and leaflet in this language.", "text",
+                 "short"),
     "partnership_web": ("Local safeguarding partnership's website", "Starts with https://", "url", "wide"),
 }
+CHOICE_NAMES = {"en-GB": "English", "cy": "Welsh (Cymraeg)", "bilingual": "Welsh and English together"}
 PERSON_TEXT = {
     "name": ("Full name", "", "text", "wide"),
     "role": ("Job title", "For example Deputy Headteacher.", "text", "wide"),
@@ -90,24 +92,34 @@ COUNCIL_TEXT = {
 }
 
 
-def _required(path: str) -> bool:
-    """Whether the profile schema requires this key ("council.phone"): the form marks the others optional."""
+def _schema(path: str) -> Any:
+    """The profile schema's field for a key ("council.phone", "deputies.name"), or None."""
     node: Any = PROFILE
     for part in path.split("."):
         fields = getattr(node, "fields", None)
         if fields is None and hasattr(node, "item"):  # a list of records (deputies)
             fields = node.item.fields
         if not fields or part not in fields:
-            return False
+            return None
         node = fields[part]
-    return bool(getattr(node, "required", False))
+    return node
+
+
+def _required(path: str) -> bool:
+    """Whether the profile schema requires this key: the form marks the others optional."""
+    return bool(getattr(_schema(path), "required", False))
 
 
 def _field(name: str, text: tuple[str, str, str, str] | None, required: bool) -> Field:
     if text is None:  # a column this module has no words for yet: still a labelled box
         text = (name.replace("_", " ").capitalize(), "", "text", "wide")
     label, hint, kind, width = text
-    choices = tuple((n, NATION_NAMES.get(n, n)) for n in NATIONS) if name == "nation" else ()
+    choices: tuple[tuple[str, str], ...] = ()
+    if name == "nation":
+        choices = tuple((n, NATION_NAMES.get(n, n)) for n in NATIONS)
+    elif getattr(_schema(name), "choices", None):  # the schema lists the values (language: en-GB, cy...)
+        choices = tuple((v, CHOICE_NAMES.get(v, v)) for v in _schema(name).choices)
+        kind = "select"
     return Field(name, label, hint, kind, required, choices, width)
 
 

@@ -191,3 +191,14 @@ def test_a_hand_written_uk_date_is_shown_in_the_date_box() -> None:
     assert "checked_on" not in loaded.entry.values
     assert [(s.field, s.message) for s in loaded.problems] == [
         ("checked_on", "p.yaml: checked_on: 'last Tuesday' is not a date this form can show; choose the date again")]
+
+
+def test_a_column_whose_schema_lists_its_values_is_a_choice(monkeypatch) -> None:
+    """A profile key declared with choices (as a school's language is) becomes a select of exactly those."""
+    from cseprint.schema import Str
+
+    monkeypatch.setitem(F.PROFILE.fields, "language", Str(required=False, choices=("en-GB", "cy", "bilingual")))
+    fld = F._field("language", F.SCHOOL_TEXT["language"], F._required("language"))
+    assert fld.kind == "select" and not fld.required
+    assert fld.choices == (("en-GB", "English"), ("cy", "Welsh (Cymraeg)"), ("bilingual", "Welsh and English together"))
+    assert F._field("dsl_name", F.PERSON_TEXT["name"], True).kind == "text"
