@@ -76,7 +76,7 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
     packed: dict[str, bytes] = {}
     failures: list[str] = []
     for path, doc in p.docs:
-        key = doc.layout, doc.variant, doc.finish, doc.locale
+        key = doc.layout, doc.variant, doc.finish, doc.locale, doc.nation
         if not doc.uses_school and key in st["national"]:
             data = st["national"][key]
         else:

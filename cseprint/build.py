@@ -27,8 +27,9 @@ from .compose import OFFICE, PRINT_SHOP, Finish, compose
 from .document import Document
 from .errors import InputError, PreflightError, Problem, VerifyError
 from .fonts import FontBook
+from .lookup import NATIONS, nation_texts
 from .models import Content, Layout, Styles
-from .preflight import check_document, unverified_contacts
+from .preflight import check_document, check_readability, unverified_contacts, unverified_facts
 from .validate import load_content, load_layouts
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ class Options:
     fallback_to_english: bool = False
     school: Path | School | None = None  # a profile file, or a profile already checked (the web app's form)
     today: dt.date = field(default_factory=dt.date.today)
+    nation: str | None = None  # --nation; None: england, or a school profile's own nation
 
 
 @dataclass
@@ -77,9 +79,16 @@ class Plan:
     warnings: list[Problem]
 
 
+def scope_prefix(school: str | None, nation: str) -> list[str]:
+    """Where a build's files go: a school's folder; else England at the top, another nation in its own."""
+    if school:
+        return [school]
+    return [] if nation == "england" else [nation]
+
+
 def output_path(doc: Document) -> str:
     name = doc.layout + ("-sheet" if doc.variant == "sheet" else "")
-    parts = [doc.school] if doc.school else []
+    parts = scope_prefix(doc.school, doc.nation)
     if doc.locale != "en-GB":
         parts.append(doc.locale)
     if doc.finish == "print-shop":
@@ -133,11 +142,35 @@ def plan(opts: Options) -> Plan:
         from .schools import School, load_profile, with_school
 
         school = opts.school if isinstance(opts.school, School) else load_profile(opts.school, opts.content)
+        if opts.nation and opts.nation != school.nation:
+            raise InputError([Problem(school.loc, "nation", f"the profile's nation is {school.nation}, but --nation "
+                                      f"{opts.nation} was given; a school build takes its profile's nation")])
+        check_nation(content, opts, school.nation)
         content = with_school(content, school, chain(opts))
         p = compose_all(content, styles, layouts, FontBook(styles, opts.fonts), opts)
         p.warnings[:0] = school.warnings
         return p
+    nation = opts.nation or default_nation(content, opts)
+    check_nation(content, opts, nation)
+    content = dataclasses.replace(content, nation=nation)
     return compose_all(content, styles, layouts, FontBook(styles, opts.fonts), opts)
+
+
+def default_nation(content: Content, opts: Options) -> str:
+    """England; or, for a language that has text for one nation only, that nation (Welsh: Wales)."""
+    ns = content.locales.get(opts.locale)
+    node = ns.entries.get("nations") if ns else None
+    names = list(getattr(node, "entries", {}))
+    return names[0] if len(names) == 1 else "england"
+
+
+def check_nation(content: Content, opts: Options, nation: str) -> None:
+    """The nation must be one of the four and have text in the build's language."""
+    if nation not in NATIONS:
+        raise InputError([Problem(None, "--nation", f"'{nation}' is not a nation; use {', '.join(NATIONS)}")])
+    if nation_texts(content, chain(opts), nation) is None:
+        raise InputError([Problem(None, "--nation", f"content/{opts.locale}/nations.yaml has no text for {nation}; "
+                                  "write and check it there first (or build in another language)")])
 
 
 def compose_all(content: Content, styles: Styles, layouts: dict[str, Layout], fonts: FontBook,
@@ -155,9 +188,14 @@ def compose_all(content: Content, styles: Styles, layouts: dict[str, Layout], fo
               and (not layouts[n].languages or layouts[n].languages[0] == opts.locale)]
     if not wanted:
         raise InputError([Problem(None, "--layout", "the chosen layouts all need a school profile; add --school")])
+    grades: dict[str, float | None] = {}
+    for name in wanted:
+        lay_chain = list(layouts[name].languages) or chain(opts)
+        found, grades[name] = check_readability(layouts[name], content, lay_chain)
+        problems.extend(found)
     for i, finish in enumerate(finishes(opts)):
         for name in wanted:
-            key = (name, finish)
+            key = (name, finish, content.nation)
             if national is not None and key in national:
                 for doc in national[key]:
                     doc = dataclasses.replace(doc, school=content.school_id)
@@ -166,6 +204,7 @@ def compose_all(content: Content, styles: Styles, layouts: dict[str, Layout], fo
             composed = compose(layouts[name], styles, content, fonts, opts.locale, finish,
                                school=content.school_id, fallback=fallback)
             for doc in composed:
+                doc.reading_grade = grades[name]
                 docs.append((output_path(doc), doc))
                 if i == 0:  # the finishes differ only in bleed and marks: check the pages once
                     problems.extend(check_document(doc, content, opts.today, opts.allow_unverified))
@@ -216,7 +255,7 @@ def web_copies(p: Plan, opts: Options) -> dict[str, bytes]:
 
     files = {}
     for name, lay in sorted(p.layouts.items()):
-        parts = [p.content.school_id] if p.content.school_id else []
+        parts = scope_prefix(p.content.school_id, p.content.nation)
         if opts.locale != "en-GB":
             parts.append(opts.locale)
         path = "/".join([*parts, "web", f"{name}.html"])
@@ -248,12 +287,14 @@ def file_entry(o: Output, content: Content, opts: Options) -> dict:
     """One file's line in the manifest (single builds and batches alike)."""
     d = o.doc
     return {
-        "path": o.path, "layout": d.layout, "locale": d.locale, "school": d.school,
+        "path": o.path, "layout": d.layout, "locale": d.locale, "nation": d.nation, "audience": d.audience,
+        "school": d.school, "reading_grade": d.reading_grade,
         "pages": len(d.pages), "sha256": o.sha256, "variant": d.variant, "finish": d.finish,
         "colour": "rgb" if opts.rgb else "cmyk",
         "trim_mm": [round(d.pages[0].trim.w * 25.4 / 72, 2), round(d.pages[0].trim.h * 25.4 / 72, 2)],
         "contacts": sorted(d.contacts),
         "unverified_contacts": unverified_contacts(d, content, opts.today),
+        "unverified_facts": unverified_facts(d, content, opts.today),
         "english_fallback_keys": d.fell_back,
         "content_version": content.edition.version,
     }
@@ -266,6 +307,7 @@ def manifest(p: Plan, outputs: list[Output], opts: Options) -> dict:
         "generator": {"name": "cseprint", "version": __version__},
         "content": {"version": p.content.edition.version, "date": p.content.edition.date.isoformat()},
         "locale": opts.locale,
+        "nation": p.content.nation,
         "school": p.content.school_id,
         "translation_reviewed": p.content.locale_info[opts.locale].reviewed,
         "unverified_contacts": unverified,
@@ -322,7 +364,7 @@ def pack_zip(files: dict[str, bytes]) -> bytes:
 
 
 def write_atomically(out: Path, outputs: list[Output], man: dict, extra: dict[str, bytes] | None = None,
-                     scopes: set[tuple[str | None, str]] | None = None, locales: set[str] = frozenset()) -> None:
+                     scopes: set[tuple] | None = None, locales: set[str] = frozenset()) -> None:
     """Stage every file beside the output, then move them in and write the manifest last."""
     out.mkdir(parents=True, exist_ok=True)
     stage = new_stage(out)
@@ -343,20 +385,30 @@ def new_stage(out: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=".cseprint-", dir=out))
 
 
-def scope_of(path: str, schools: set[str], locales: set[str]) -> tuple[str | None, str]:
-    """Which build a path belongs to, (school id or None, locale), from where it lies."""
+def build_scope(school: str | None, nation: str | None, locale: str) -> tuple[str | None, str | None, str]:
+    """The scope a build owns: one school's files (its nation is its profile's), or one nation's
+    national files, in one language."""
+    return (school, None if school else (nation or "england"), locale)
+
+
+def scope_of(path: str, schools: set[str], locales: set[str]) -> tuple[str | None, str | None, str]:
+    """Which build a path belongs to, (school id or None, nation or None, locale), from where it lies."""
     parts = path.split("/")
     if parts[0] == "previews":
         parts = parts[1:]
     if parts[0] == "packs" and len(parts) == 2:
-        return parts[1].removesuffix(".zip"), "*"
+        return parts[1].removesuffix(".zip"), None, "*"
     school = parts[0] if len(parts) > 1 and parts[0] in schools else None
     rest = parts[1:] if school else parts
+    nation = None
+    if not school:
+        nation = rest[0] if len(rest) > 1 and rest[0] in NATIONS else "england"
+        rest = rest[1:] if nation != "england" else rest
     locale = rest[0] if len(rest) > 1 and rest[0] in locales else "en-GB"
-    return school, locale
+    return school, nation, locale
 
 
-def commit(out: Path, stage: Path, paths: list[str], man: dict, scopes: set[tuple[str | None, str]],
+def commit(out: Path, stage: Path, paths: list[str], man: dict, scopes: set[tuple],
            locales: set[str]) -> None:
     """Move staged files into place and write the manifest last.
 
@@ -367,7 +419,7 @@ def commit(out: Path, stage: Path, paths: list[str], man: dict, scopes: set[tupl
     the manifest, each with the content version it was made from.
     """
     previous = read_manifest(out)
-    schools = {s for s, _ in scopes if s} | {f.get("school") for f in previous.get("files", [])
+    schools = {s for s, _, _ in scopes if s} | {f.get("school") for f in previous.get("files", [])
                                              if isinstance(f, dict) and isinstance(f.get("school"), str)}
     written = set(paths)
     kept: dict[str, list] = {}
@@ -379,10 +431,10 @@ def commit(out: Path, stage: Path, paths: list[str], man: dict, scopes: set[tupl
             if not isinstance(path, str) or not safe_rel(path) or path in written:
                 continue
             if key == "files" and isinstance(entry, dict):
-                scope = (entry.get("school"), entry.get("locale"))
+                scope = build_scope(entry.get("school"), entry.get("nation"), entry.get("locale"))
             else:
                 scope = scope_of(path, schools, locales)
-            if scope in scopes or (scope[1] == "*" and any(s == scope[0] for s, _ in scopes)):
+            if scope in scopes or (scope[2] == "*" and any(s == scope[0] for s, _, _ in scopes)):
                 stale.append(path)
             elif (out / path).is_file():
                 kept.setdefault(key, []).append(entry)

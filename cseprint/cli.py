@@ -59,6 +59,9 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="build only this layout (repeat for several); see 'list'")
     p.add_argument("--locale", type=locale_code, default="en-GB", metavar="CODE",
                    help="language of the content: a folder in content/, e.g. en-GB or cy (default: en-GB)")
+    p.add_argument("--nation", choices=("england", "wales", "scotland", "northern-ireland"), default=None,
+                   help="whose guidance, roles and referral routes the national materials print (default: england; "
+                        "files for the other nations go into OUT/NATION/); a school build takes its profile's nation")
     p.add_argument("--fallback-to-english", action="store_true",
                    help="print a text in English where the chosen locale lacks it (listed in the manifest); "
                         "without this a missing text is an error")
@@ -255,11 +258,12 @@ def _options(args: argparse.Namespace):
                    out=getattr(args, "out", PROJECT / "output"), names=args.names, locale=args.locale,
                    finish=args.finish, rgb=getattr(args, "rgb", False), allow_unverified=args.allow_unverified,
                    crop_marks=args.crop_marks, back_offset=args.back_offset,
-                   fallback_to_english=args.fallback_to_english, school=args.school, today=args.today)
+                   fallback_to_english=args.fallback_to_english, school=args.school, today=args.today,
+                   nation=args.nation)
 
 
 def cmd_build(args: argparse.Namespace, write: bool) -> int:
-    from .build import build_files, plan, refresh_contact_sheet, write_atomically
+    from .build import build_files, build_scope, plan, refresh_contact_sheet, write_atomically
 
     opts = _options(args)
     if args.schools:
@@ -281,7 +285,8 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
         built = build_files(opts, with_previews=args.previews, progress=bar.step, p=p)
     outputs, man = built.outputs, built.manifest
     web, pngs = man["web"], man["previews"]
-    write_atomically(opts.out, outputs, man, built.extra, scopes={(p.content.school_id, opts.locale)},
+    write_atomically(opts.out, outputs, man, built.extra,
+                     scopes={build_scope(p.content.school_id, p.content.nation, opts.locale)},
                      locales=set(p.content.locales))
     sheet = refresh_contact_sheet(opts.out)
     out_name = _rel(opts.out)
@@ -402,7 +407,7 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
             "web": sorted(w for r in good for w in r.web),
         }
         if good:
-            scopes = {(r.school, opts.locale) for r in good}  # failed schools keep their earlier files
+            scopes = {(r.school, None, opts.locale) for r in good}  # failed schools keep their earlier files
             commit(opts.out, stage, [f["path"] for f in files] + packs + man["web"], man, scopes, locales)
             refresh_contact_sheet(opts.out)
     finally:

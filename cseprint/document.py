@@ -179,3 +179,7 @@ class Document:
     school: str | None = None
     fell_back: list[str] = field(default_factory=list)  # content keys printed from the fallback locale
     uses_school: bool = False  # anything school-specific on it (else it is the national product)
+    nation: str = "england"  # whose guidance, roles and routes it prints
+    audience: str = "staff"  # pupils | staff | parents (the layout's)
+    printed: frozenset = frozenset()  # (locale, content key) of every text printed: facts governance reads it
+    reading_grade: float | None = None  # the highest Flesch-Kincaid grade of its boxes' prose (set by preflight)

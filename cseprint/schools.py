@@ -6,10 +6,11 @@ children's services numbers. Its numbers become contacts in the registry
 (``school-council``, ``school-council-ooh``, ``school-partnership``) so they
 pass the same checks and reach text through the same placeholders.
 
-The nation chooses the role's name (the notes: Designated Safeguarding Lead
-in England, Designated Safeguarding Person in Wales, Designated Teacher in
-Northern Ireland). For Scotland our sources give no name, so a Scottish
-profile must say ``role_name`` itself.
+The nation chooses the role's name and its deputy's, from the build
+language's ``nations.yaml`` (Designated Safeguarding Lead in England,
+Designated Safeguarding Person in Wales, child protection coordinator in
+Scotland, Designated Teacher in Northern Ireland; sources in facts.yaml). A
+profile may name them itself (``role_name``, ``deputy_role_name``).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ MAX_IMAGE_BYTES = 8_000_000
 MAX_IMAGE_PIXELS = 40_000_000
 MAX_DEPUTIES = 12
 ID_RE = r"[a-z0-9][a-z0-9-]{0,60}"
-RESERVED_IDS = ("print-shop", "web", "previews", "packs")  # folders of the output
+RESERVED_IDS = ("print-shop", "web", "previews", "packs", *NATIONS)  # folders of the output
 REVIEW_DAYS = 365
 
 
@@ -51,7 +52,8 @@ class School:
     id: str
     name: str
     nation: str
-    role_name: str | None  # the profile's own; else the nation's, from content/<locale>/roles.yaml
+    role_name: str | None  # the profile's own; else the nation's, from content/<locale>/nations.yaml
+    deputy_role_name: str | None
     logo: ImageRef | None
     dsl: Person
     deputies: tuple[Person, ...]
@@ -82,6 +84,7 @@ PROFILE = Record({
     "name": Str(max_len=120, multiline=False),
     "nation": Nation(),  # England, Wales/Cymru, Scotland, Northern Ireland/NI, in any case
     "role_name": Str(required=False, max_len=60, multiline=False),
+    "deputy_role_name": Str(required=False, max_len=80, multiline=False),
     "logo": Str(required=False, max_len=300, multiline=False),
     "dsl": PERSON,
     "deputies": ListOf(PERSON, required=False, default=[], max_items=MAX_DEPUTIES),
@@ -157,11 +160,7 @@ def build_school(raw: Any, loc: Location, default_id: str, content_root: Path, c
     if got is MISSING:
         return None
     nation = got["nation"]
-    role = got["role_name"]  # None: the locale's roles.<nation> at build time
-    if role is None and nation == "scotland":
-        ck.error(loc, "role_name", "missing; for a school in Scotland write the safeguarding role's name "
-                 "(our sources give none for Scotland)")
-        return None
+    role = got["role_name"]  # None: the locale's nations.<nation>.role at build time
     sid = got["id"] or default_id
     if not re.fullmatch(ID_RE, sid):
         ck.error(loc, "id", f"{quote(sid)} is not a usable id; write id: with lower-case letters, digits and hyphens")
@@ -184,7 +183,7 @@ def build_school(raw: Any, loc: Location, default_id: str, content_root: Path, c
     logo = check_image(got["logo"], content_root, raw.loc_of("logo") if isinstance(raw, LDict) else loc, "logo", ck)
     if ck.errors:
         return None
-    return School(sid, got["name"], nation, role, logo, dsl, deputies, council["name"], council_phone,
+    return School(sid, got["name"], nation, role, got["deputy_role_name"], logo, dsl, deputies, council["name"], council_phone,
                   council["hours"], out_of_hours, got["partnership_web"], got["checked_on"], loc,
                   tuple(p for p in ck.warnings))
 
@@ -200,17 +199,22 @@ def load_profile(path: Path, content_root: Path) -> School:
 
 # --- joining the national content -----------------------------------------------------------------
 
-def role_name(content: Content, school: School, chain: list[str]) -> str:
-    """The profile's role_name, else the nation's name for the role in the build's language."""
-    if school.role_name:
-        return school.role_name
-    from .lookup import resolve_in
+def role_names(content: Content, school: School, chain: list[str]) -> tuple[str, str]:
+    """The safeguarding role's name and its deputy's: the profile's own, else the nation's in the
+    build's language (a profile that names only the role keeps the nation's deputy title)."""
+    from .lookup import nation_texts
 
-    node, why = resolve_in(content, chain, f"roles.{school.nation}")
-    if node is None or not hasattr(node, "value"):
-        raise InputError([Problem(school.loc, "role_name", f"no role name for {school.nation} in "
-                                  f"{content.root}/{chain[0]}/roles.yaml ({why}); add it or set role_name")])
-    return node.value
+    texts = nation_texts(content, chain, school.nation) or {}
+    found = []
+    for own, key in ((school.role_name, "role"), (school.deputy_role_name, "deputy_role")):
+        if own:
+            found.append(own)
+        elif key in texts:
+            found.append(texts[key].value)
+        else:
+            raise InputError([Problem(school.loc, "role_name", f"no {key} for {school.nation} in "
+                                      f"{content.root}/{chain[0]}/nations.yaml; add it or set {key}_name")])
+    return found[0], found[1]
 
 
 def with_school(content: Content, school: School, chain: list[str]) -> Content:
@@ -235,6 +239,7 @@ def with_school(content: Content, school: School, chain: list[str]) -> Content:
     if school.partnership_web:
         extra["school-partnership"] = Contact(**(base | dict(
             id="school-partnership", name="Local safeguarding partnership", web=school.partnership_web)))
-    fields = {"name": school.name, "role_name": role_name(content, school, chain), "dsl_name": school.dsl.name}
-    return dataclasses.replace(content, contacts=content.contacts | extra, school_id=school.id,
+    role, deputy = role_names(content, school, chain)
+    fields = {"name": school.name, "role_name": role, "deputy_role_name": deputy, "dsl_name": school.dsl.name}
+    return dataclasses.replace(content, contacts=content.contacts | extra, school_id=school.id, nation=school.nation,
                                school_fields=fields, school_people=school.people, school_logo=school.logo)

@@ -24,7 +24,8 @@ TOKEN_RE = re.compile(r"<(/?)([bi])>|<br\s*/?>|\{\{|\}\}|\{([^{}\n]{0,80})\}")
 PLACEHOLDER_RE = re.compile(r"([a-z0-9][a-z0-9-]*)\.([a-z_]+)")
 CONTACT_FIELDS = ("name", "short_name", "phone", "textphone", "email", "web", "hours")
 EDITION_FIELDS = ("version", "date", "checked")  # checked: the oldest verified_on of the confirmed contacts
-SCHOOL_FIELDS = ("name", "role_name", "dsl_name")  # from a school profile (see schools.py)
+SCHOOL_FIELDS = ("name", "role_name", "deputy_role_name", "dsl_name")  # from a school profile (see schools.py)
+NATION = "nation"  # {nation.KEY}: the build's nation's text (content/<locale>/nations.yaml; keys checked there)
 SCHOOL_CONTACT_PREFIX = "school-"  # contacts a school profile adds: school-council, school-council-ooh, ...
 
 # Literal contact details that must come from the registry instead. They are matched on the
@@ -141,6 +142,8 @@ def _placeholder_problem(ph: str, contacts: dict[str, Contact]) -> str | None:
         return None if fld in EDITION_FIELDS else f"{{{ph}}}: the edition has only {', '.join(EDITION_FIELDS)}"
     if cid == "school":
         return None if fld in SCHOOL_FIELDS else f"{{{ph}}}: a school has only {', '.join(SCHOOL_FIELDS)}"
+    if cid == NATION:
+        return None
     if cid.startswith(SCHOOL_CONTACT_PREFIX) and cid not in contacts:
         return None if fld in CONTACT_FIELDS else f"{{{ph}}}: '{fld}' is not a contact field"
     if cid not in contacts:
@@ -160,8 +163,14 @@ class NeedsSchool(LookupError):
 
 
 def parse(text: str, contacts: dict[str, Contact], edition: Edition, *, bold: bool = False,
-          italic: bool = False, school: dict[str, str] | None = None) -> list[Span]:
-    """Turn validated text into spans. Placeholders become nobreak spans."""
+          italic: bool = False, school: dict[str, str] | None = None,
+          nation: dict[str, Text] | None = None, used: set[str] | None = None) -> list[Span]:
+    """Turn validated text into spans. Placeholders become nobreak spans.
+
+    ``nation`` maps each {nation.KEY} to the build's nation's text, which is parsed in
+    turn (it may name contacts, never another nation text); the keys of the nation
+    texts used are added to ``used``, so governance can see what was printed.
+    """
     spans: list[Span] = []
     b, i = bold, italic
     pos = 0
@@ -192,6 +201,12 @@ def parse(text: str, contacts: dict[str, Contact], edition: Edition, *, bold: bo
                 value = getattr(edition, fld)
                 value = "(never)" if value is None else str(value)  # no confirmed contact at all
                 spans.append(Span(value, b, i, nobreak=True))
+            elif cid == NATION:
+                if not nation or fld not in nation:
+                    raise NeedsSchool(f"{{{cid}.{fld}}}")
+                if used is not None:
+                    used.add(nation[fld].key)
+                spans.extend(parse(nation[fld].value, contacts, edition, bold=b, italic=i, school=school))
             elif cid == "school":
                 if not school or not school.get(fld):
                     raise NeedsSchool(f"{{{cid}.{fld}}}")

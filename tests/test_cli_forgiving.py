@@ -133,7 +133,7 @@ def test_locale_in_capitals_builds_the_welsh_edition(ws: Workspace, tmp_path: Pa
     out = tmp_path / "out"
     r = ws.build(out, "--locale", "CY", "--layout", "poster-a4", "--finish", "office")
     assert r.code == 0, r.err
-    assert (out / "cy" / "poster-a4.pdf").is_file()
+    assert (out / "wales" / "cy" / "poster-a4.pdf").is_file()  # Welsh text is for Wales: OUT/wales/cy/
 
 
 def test_an_unknown_locale_lists_the_known_ones(ws: Workspace):

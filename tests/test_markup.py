@@ -23,7 +23,9 @@ def content(tmp_path_factory: pytest.TempPathFactory) -> Content:
 
 
 def spans(text: str, content: Content, **kw) -> list[Span]:
-    return parse(text, content.contacts, content.edition, **kw)
+    from cseprint.lookup import nation_texts
+
+    return parse(text, content.contacts, content.edition, nation=nation_texts(content, ["en-GB"], "england"), **kw)
 
 
 def markup_problems(text: str) -> list[str]:

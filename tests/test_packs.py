@@ -41,7 +41,7 @@ def test_how_to_print_in_welsh(ws: Workspace, tmp_path: Path):
     out = tmp_path / "out"
     r = ws.build(out, "--layout", "how-to-print", "--finish", "office", "--locale", "cy")
     assert r.code == 0, r.err
-    text = norm(pdf_text(out / "cy" / "how-to-print.pdf"))
+    text = norm(pdf_text(out / "wales" / "cy" / "how-to-print.pdf"))
     assert "Sut i argraffu'r deunyddiau hyn" in text and "Maint gwirioneddol (100%)" in text
 
 

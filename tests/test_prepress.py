@@ -104,10 +104,11 @@ def test_text_near_a_fold_is_refused_on_the_inside_page_too(ws: Workspace):
     """On the inside page the creases fall mirrored, at 100 and 200 mm; text 3 mm from one is refused."""
     with ws.edit("layouts/staff-leaflet.yaml") as d:
         ws.box(d, "routes-2")["x"] = 203
+        routes = len(ws.box(d, "routes-2")["only"])
     r = ws.check("--layout", "staff-leaflet")
     assert r.code == 1
     found = problems(r)
-    assert len(found) >= 5  # one for each route's text (each names its own content key)
+    assert routes >= 4 and len(found) >= routes  # one for each route's text (each names its own content key)
     for p in found:
         assert p["file"].endswith("layouts/staff-leaflet.yaml"), p
         assert "staff-leaflet: page inside: box routes-2 (reporting.routes[" in p["text"], p

@@ -51,8 +51,8 @@ def test_the_contact_sheet_lists_every_build_in_the_folder(ws: Workspace, tmp_pa
         r = ws.build(out, "--finish", "office", "--previews", *layouts, *extra)
         assert r.code == 0, r.err
     headings, pdfs, pngs = sheet_links(out)
-    assert headings == ["National materials (cy)", "National materials (en-GB)", "School: example-school (en-GB)"]
-    assert {"poster-a4.pdf", "cy/poster-a4.pdf", "example-school/who-to-tell-a4.pdf"} <= set(pdfs)
+    assert headings == ["National materials (cy, wales)", "National materials (en-GB, england)", "School: example-school (en-GB)"]
+    assert {"poster-a4.pdf", "wales/cy/poster-a4.pdf", "example-school/who-to-tell-a4.pdf"} <= set(pdfs)
     for pdf in pdfs:
         assert (out / pdf).is_file(), pdf
     for png in pngs:
@@ -64,7 +64,7 @@ def test_the_contact_sheet_lists_every_build_in_the_folder(ws: Workspace, tmp_pa
     r = ws.build(out, "--finish", "office", "--layout", "poster-a4")
     assert r.code == 0, r.err
     headings, pdfs, _ = sheet_links(out)
-    assert headings == ["National materials (cy)", "School: example-school (en-GB)"]
+    assert headings == ["National materials (cy, wales)", "School: example-school (en-GB)"]
     assert "poster-a4.pdf" not in pdfs and not (out / "previews" / "poster-a4-p1.png").exists()
     assert files_under(out) == listed(out)
 

@@ -59,9 +59,28 @@ def test_nation_chooses_the_role_name(ws: Workspace, tmp_path: Path):
         assert role in norm(pdf_text(out / "example-school" / "who-to-tell-a4.pdf"))
 
 
-def test_scotland_must_name_the_role(ws: Workspace, tmp_path: Path):
-    r = ws.check("--school", str(profile(tmp_path, 1, nation="scotland")))
-    assert r.code == 1 and "role_name" in r.err and "Scotland" in r.err
+def test_scotland_role_comes_from_the_nation_and_a_profile_may_name_its_own(ws: Workspace, tmp_path: Path):
+    out = tmp_path / "scotland"
+    r = ws.build(out, "--school", str(profile(tmp_path, 1, nation="scotland")), "--layout", "who-to-tell-a4",
+                 "--finish", "office")
+    assert r.code == 0, r.err
+    text = norm(pdf_text(out / "example-school" / "who-to-tell-a4.pdf"))
+    assert "child protection coordinator" in text and "depute child protection coordinator" in text
+    assert "Designated Safeguarding Lead" not in text
+    out = tmp_path / "own"
+    r = ws.build(out, "--school", str(profile(tmp_path, 1, nation="scotland", role_name="Child Protection Officer",
+                                              deputy_role_name="Deputy Child Protection Officer")),
+                 "--layout", "who-to-tell-a4", "--finish", "office")
+    assert r.code == 0, r.err
+    text = norm(pdf_text(out / "example-school" / "who-to-tell-a4.pdf"))
+    assert "Child Protection Officer" in text and "Deputy Child Protection Officer" in text
+
+
+def test_a_school_build_takes_its_profiles_nation(ws: Workspace, tmp_path: Path):
+    r = ws.check("--school", str(profile(tmp_path, 1, nation="wales")), "--nation", "scotland")
+    assert r.code == 1 and "nation" in r.err and "wales" in r.err and "scotland" in r.err
+    r = ws.check("--school", str(profile(tmp_path, 1, id="wales")))
+    assert r.code == 1 and "id" in r.err and "wales" in r.err
 
 
 def test_seven_deputies_with_awkward_names_fit_the_a3_poster(ws: Workspace, tmp_path: Path):

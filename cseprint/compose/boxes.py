@@ -6,7 +6,7 @@ from .. import textmarkup
 from ..document import BoxReport, Document, Fill, Image, Mark, Page, QRCode, Rect, Run, TextLine, mm
 from ..errors import InputError, Problem
 from ..fonts import FontBook
-from ..lookup import localized_contacts, resolve_in
+from ..lookup import localized_contacts, nation_texts, resolve_in
 from ..models import Box, Content, ImageRef, Item, Layout, Styles, Text, TextStyle
 from ..textmarkup import Span
 from .finish import CROP_LENGTH_MM, CROP_OFFSET_MM, Finish
@@ -15,6 +15,9 @@ from .qr import QUIET_MODULES, qr_matrix
 from .text import Block, SetLine, Typesetter
 
 BULLET = "\u2022"
+DRAFT_BOX = "draft-band"
+DRAFT_TEXT = "DRAFFT / DRAFT translation, not yet reviewed"
+DRAFT_STYLE = "draft-band"
 RIGHT = -1.0  # as a block's indent: right-align the block (a number under its name)
 
 
@@ -31,6 +34,7 @@ class Composer:
         self.registry = self._registry(self.chain)
         self.ts = Typesetter(fonts, layout, styles)
         self.contacts: set[str] = set()
+        self.printed: set[tuple[str, str]] = set()  # (locale, content key) of every text printed, for governance
         self.uses_school = False
 
     def _registry(self, chain: list[str]) -> dict:
@@ -54,9 +58,11 @@ class Composer:
         return node
 
     def spans(self, t: Text, **kw: bool) -> list[Span]:
+        used: set[str] = set()
         try:
             spans = textmarkup.parse(t.value, self.registry, self.content.edition,
-                                     school=self.content.school_fields, **kw)
+                                     school=self.content.school_fields,
+                                     nation=nation_texts(self.content, self.chain, self.content.nation), used=used, **kw)
         except textmarkup.NeedsSchool as exc:
             if self.content.school_id:
                 why = f"uses {exc}, which the school profile '{self.content.school_id}' does not give"
@@ -65,6 +71,7 @@ class Composer:
                        "only in boxes with when: school")
             raise InputError([Problem(t.loc, t.key, f"{why} (layout {self.layout.name})")]) from None
         self.contacts.update(s.contact for s in spans if s.contact)
+        self.printed.update((self.chain[0], k) for k in (t.key, *used))
         if any(s.school or (s.contact or "").startswith(textmarkup.SCHOOL_CONTACT_PREFIX) for s in spans):
             self.uses_school = True
         return spans
@@ -102,7 +109,8 @@ class Composer:
             author=self.content.edition.author, pages=pages, palette=palette, fonts=dict(sorted(self.ts.used.items())),
             contacts=set(self.contacts), min_body_pt=self.layout.min_body_pt, kind=self.layout.kind,
             file=self.layout.file, school=self.school, fell_back=sorted(self.fell_back),
-            uses_school=self.uses_school)
+            uses_school=self.uses_school, nation=self.content.nation, audience=self.layout.audience,
+            printed=frozenset(self.printed))
 
     def page(self, pdef, margin: float, bleed: float, marks: bool = True, back: bool = False) -> Page:
         """Place one page. ``back``: the reverse side, where folds fall mirrored."""
@@ -119,12 +127,38 @@ class Composer:
             page.fills.append(Fill(page.bleed, pdef.background, "page"))
         for box in pdef.boxes:
             self.box(page, box, b)
+        if self.is_draft():
+            self.draft_band(page, b)
         if self.finish.crop_marks and marks:
             page.marks.extend(crop_marks([trim.x, trim.x1], [trim.y, trim.y1], trim, b))
             for x in page.folds:
                 page.marks.append(Mark(x, 0, x, oy - b - mm(CROP_OFFSET_MM), "fold"))
                 page.marks.append(Mark(x, trim.y1 + b + mm(CROP_OFFSET_MM), x, page.media_h, "fold"))
         return page
+
+    def is_draft(self) -> bool:
+        """Any language this layout prints is a translation not yet reviewed (``_locale.yaml``)."""
+        infos = self.content.locale_info
+        return any(code in infos and not infos[code].reviewed for code in (self.locale, *self.layout.languages))
+
+    def draft_band(self, page: Page, bleed_pt: float) -> None:
+        """A band across the top (or foot) of the page saying the translation is a draft: it runs
+        into the bleed, and its words sit inside the safe zone. Preflight refuses a page where the
+        band would cover other text, so a layout leaves room for it (``draft_band: top|bottom``)."""
+        lay = self.layout
+        style = self.styles.styles.get(DRAFT_STYLE) or self.style("small")
+        blk = self.ts.set([Span(DRAFT_TEXT, bold=True)], style, page.safe.w)
+        h = mm(lay.safe) + blk.height + mm(1.0)
+        y = 0.0 if lay.draft_band == "top" else lay.trim_h - h / mm(1)
+        box = Box(DRAFT_BOX, "text", 0.0, y, lay.trim_w, h / mm(1), lay.loc, style=style.name, align="centre",
+                  background="sun" if "sun" in self.styles.palette else None)
+        r = self.rect(page, box)
+        page.fills.append(Fill(extend_to_bleed(r, page.trim, bleed_pt), box.background or "paper", DRAFT_BOX))
+        rep = BoxReport(page.name, DRAFT_BOX, "text", r, lay.loc, ("draft",), available=r.h, background=box.background)
+        page.boxes.append(rep)
+        top = r.y1 - mm(lay.safe) if lay.draft_band == "top" else r.y + blk.height + mm(0.5)
+        self.emit(page, box, blk, page.safe.x, top, page.safe.w, "draft", 0.0, rep)
+        rep.needed = blk.height
 
     def rect(self, page: Page, box: Box) -> Rect:
         t = page.trim
@@ -211,10 +245,12 @@ class Composer:
         for cid in box.contacts:
             c = self.registry[cid]
             self.contacts.add(cid)
+            self.printed.update((self.chain[0], f"contact_names.{cid}{sub}") for sub in ("", ".label", ".short"))
             value = getattr(c, box.contact_field)
             num = self.ts.set([Span(value, nobreak=True, url=box.contact_field == "web", contact=cid)], num_style, width)
             num_w = max((ln.width for ln in num.lines), default=0.0)
-            name = self.ts.set([Span(c.short_name or c.name, contact=cid)], name_style,
+            shown = c.name if box.contact_name == "name" else (c.short_name or c.name)
+            name = self.ts.set([Span(shown, contact=cid)], name_style,
                                max(width - num_w - mm(3), width * 0.3))
             if len(num.lines) == 1 and name.lines and name.lines[0].width + mm(3) + num_w <= width:
                 # number right-aligned on the first line of the name

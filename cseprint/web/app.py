@@ -42,6 +42,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..schools import MAX_DEPUTIES, MAX_IMAGE_BYTES
+from ..spreadsheet import DEPUTY_RE
 from . import form as F
 from .jobs import Job, Reply, Settings, init_worker, run, warm
 
@@ -259,8 +260,8 @@ def label_for(name: str | None) -> str | None:
     fld = F.FIELDS[name]
     if name.startswith("dsl_"):
         return f"Safeguarding lead, {fld.label.lower()}"
-    if name.startswith("deputy"):
-        return f"Deputy {name[6:].split('_')[0]}, {fld.label.lower()}"
+    if m := DEPUTY_RE.fullmatch(name):
+        return f"Deputy {m.group(1)}, {fld.label.lower()}"
     return fld.label
 
 

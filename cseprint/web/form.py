@@ -65,8 +65,10 @@ SCHOOL_TEXT = {
     "id": ("Short name for the files", "Lower-case letters, digits and hyphens, for example oakfield-primary. "
            "Leave it blank to make one from the school name.", "text", "medium"),
     "nation": ("Nation", "Chooses the name of the safeguarding role and the advice for your nation.", "select", "medium"),
-    "role_name": ("Name of the safeguarding role", "Leave it blank to use your nation's usual name (in England, "
-                  "Designated Safeguarding Lead). Schools in Scotland must write it.", "text", "wide"),
+    "role_name": ("Name of the safeguarding lead's role", "Leave it blank for your nation's usual name (in "
+                  "England, Designated Safeguarding Lead).", "text", "wide"),
+    "deputy_role_name": ("Name of the deputies' role", "Leave it blank for your nation's usual name (in England, "
+                         "Deputy Designated Safeguarding Lead).", "text", "wide"),
     "checked_on": ("Date these names and numbers were checked", "The posters are due for a new check a year later.",
                    "date", "short"),
     "logo": ("School logo", "PNG or JPEG, up to 8 MB.", "file", "wide"),

@@ -33,9 +33,9 @@ def test_every_spreadsheet_column_is_a_labelled_box() -> None:
         assert all(DEPUTY_RE.fullmatch(c) for c in cols)
         assert set(cols) <= set(fields)
     for name, fld in fields.items():
-        key = name.split("_", 1)[1] if DEPUTY_RE.fullmatch(name) or name.startswith(("dsl_", "council_")) else name
-        known = F.PERSON_TEXT if name.startswith(("dsl_", "deputy")) else (
-            F.COUNCIL_TEXT if name.startswith("council_") else F.SCHOOL_TEXT)
+        person = DEPUTY_RE.fullmatch(name) or name.startswith("dsl_")
+        key = name.split("_", 1)[1] if person or name.startswith("council_") else name
+        known = F.PERSON_TEXT if person else F.COUNCIL_TEXT if name.startswith("council_") else F.SCHOOL_TEXT
         assert key in known, f"no label written for the column {name}"
         assert fld.label and fld.label != name
     assert {n for n, f in fields.items() if f.is_image} == {"logo", "dsl_photo"} | {
