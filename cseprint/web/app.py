@@ -86,9 +86,10 @@ class Pool:
     def _executor(self) -> ProcessPoolExecutor:
         # spawn: a fresh interpreter per worker, never a fork of the server with its sockets and event loop
         return ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"), initializer=init_worker,
-                                   max_tasks_per_child=TASKS_PER_WORKER)
+                                   initargs=(self.settings,), max_tasks_per_child=TASKS_PER_WORKER)
 
     async def start(self) -> None:
+        """Start every worker (each warms up in its initializer) before the first request is taken."""
         loop = asyncio.get_running_loop()
         await asyncio.gather(*(loop.run_in_executor(self.executor, warm) for _ in range(self.workers)))
 

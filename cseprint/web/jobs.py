@@ -38,6 +38,7 @@ from .images import ImageRejected, clean_image
 log = logging.getLogger("cseprint.web")
 
 PREVIEW_LAYOUT = "who-to-tell-a4"
+WARM_LAYOUT = "poster-a4"  # built once by each worker as it starts (see init_worker)
 PROFILE_DIR = "profile"  # inside the pack: profile/schools/<id>.yaml and its photos, as in content/
 MAX_ZIP_MEMBERS = 500
 
@@ -81,13 +82,20 @@ class Reply:
     seconds: float = 0.0
 
 
-def init_worker() -> None:
-    """Each worker process: leave Ctrl+C to the server (which stops the pool), and import the build's
-    modules once, so the first school does not wait for them."""
+def init_worker(settings: Settings) -> None:
+    """Each worker process, before its first job: leave Ctrl+C to the server (which stops the pool), and
+    build one national poster in memory, so the first school does not pay for what every build shares
+    (imports, fonts read into reportlab, the PDF reader and QR decoder started): about 1 s of CPU."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from .. import build, preview, verify, write_pdf  # noqa: F401
+    from ..build import Options, build_files
+
+    try:
+        build_files(Options(content=settings.content, layouts=settings.layouts, fonts=settings.fonts,
+                            names=[WARM_LAYOUT], finish="office", today=settings.today or dt.date.today()))
+    except Exception:  # noqa: BLE001 - only a head start: a real request reports any problem properly
+        log.warning("the warm-up build failed; the first school's build will say why")
 
 
 def warm() -> bool:
