@@ -78,10 +78,10 @@ def main() -> int:
             pack = Path(tmp) / "last-year.zip"
             info.value.save_as(pack)
 
-            page.goto(url)
-            page.get_by_label("School name").fill("Example Community School (fictional)")
+            page.goto(url)  # a form sent half filled in: the school's name and the lead's name left out
             page.get_by_label("Nation").select_option(label="England")
-            page.locator("fieldset#dsl").get_by_label("Phone number").fill("0113 496")
+            page.get_by_label("Date these names and numbers were checked").fill("2026-11-20")
+            page.locator("fieldset#dsl").get_by_label("Phone number").fill("0113 496 0101")
             page.get_by_label("Phone number in office hours").fill("0113 496 0000")
             page.get_by_role("button", name="Make the pack (zip)").click()
             page.get_by_role("alert").wait_for()
