@@ -199,6 +199,15 @@ def _build(settings: Settings, action: str, entry: F.Entry, shown: list[F.Shown]
         return Reply(200, entry, body=pack_zip(files), media_type="application/zip", filename=f"{school.id}.zip")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+        forget_photos()
+
+
+def forget_photos() -> None:
+    """Drop every photo the build decoded: the PDF writer keeps them per process (photos.CACHE) so a batch
+    decodes each once, but a worker serving many schools must not hold one school's faces for the next."""
+    from .. import photos
+
+    photos.CACHE = photos.Cache(photos.CACHE.limit)
 
 
 def _build_problems(problems: list[Problem], entry: F.Entry) -> list[F.Shown]:

@@ -202,3 +202,29 @@ def test_a_column_whose_schema_lists_its_values_is_a_choice(monkeypatch) -> None
     assert fld.kind == "select" and not fld.required
     assert fld.choices == (("en-GB", "English"), ("cy", "Welsh (Cymraeg)"), ("bilingual", "Welsh and English together"))
     assert F._field("dsl_name", F.PERSON_TEXT["name"], True).kind == "text"
+
+
+def test_a_job_leaves_no_photo_in_the_workers_memory(tmp_path) -> None:
+    """The PDF writer caches decoded photos per process (for batches); a web job empties that cache, so a
+    worker does not keep one school's photos while it builds the next."""
+    from cseprint import photos
+    from cseprint.web.jobs import Job, Settings, run
+
+    settings = Settings(PROJECT / "content", PROJECT / "layouts", FONTS, today=dt.date.fromisoformat(TODAY),
+                        scratch=tmp_path)
+    uploads = {k: p.read_bytes() for k, p in PHOTOS.items()}
+    seen: list[int] = []
+    put = photos.Cache.put
+
+    def spy(self, key, value, size):  # the real cache, watched: it did hold the photos during the build
+        seen.append(size)
+        return put(self, key, value, size)
+
+    photos.Cache.put = spy
+    try:
+        reply = run(settings, Job("build", values=dict(EXAMPLE, finish="office"), uploads=uploads, deputies=[1, 2]))
+    finally:
+        photos.Cache.put = put
+    assert reply.status == 200 and seen  # photos went through the cache...
+    assert photos.CACHE.items == {} and photos.CACHE.used == 0  # ...and none is left in it
+    assert list(tmp_path.iterdir()) == []
