@@ -50,7 +50,7 @@ log = logging.getLogger("cseprint.web")
 
 HERE = Path(__file__).resolve().parent
 MAX_BODY_BYTES = 25_000_000
-# An image the form carries back (base64 in a hidden box) is a cleaned one, at most 1,000 pixels a side:
+# An image the form carries back (base64 in a hidden box) is a cleaned one, at most 600 pixels a side:
 # far under this; the whole body stays under MAX_BODY_BYTES anyway.
 MAX_FIELD_BYTES = MAX_IMAGE_BYTES * 4 // 3 + 4
 MAX_FILES = len(F.IMAGE_FIELDS) + 1

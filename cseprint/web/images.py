@@ -22,10 +22,9 @@ from PIL import Image, ImageCms
 
 from ..schools import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS
 
-# The largest photo or logo box is under 40 mm on either 'who to tell' poster: 600 pixels print there at
-# 380 dpi or more, above the 300 a print shop asks for. More only costs time: a 1,000-pixel phone photo made
-# a pack take three times as long (reportlab compresses each photo for each of the four posters, and the
-# read-back decodes them), and keeps the copies the form carries back larger.
+# 600 pixels print at 300 ppi (what a print shop asks for) up to 50 mm across; the photo and logo boxes of
+# the 'who to tell' posters are 24 to 31 mm today (layouts/who-to-tell-*.yaml). The PDF writer resamples to
+# 300 ppi of the printed size anyway: more pixels would only make the copies the form carries back larger.
 MAX_SIDE_PX = 600
 JPEG_QUALITY = 90
 _T = Image.Transpose

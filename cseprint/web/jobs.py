@@ -28,7 +28,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ..errors import CsePrintError, InputError, Problem, VerifyError
+from ..errors import InputError, Problem, VerifyError
 from ..load import MAX_FILE_BYTES, load_yaml_text
 from ..schema import Checker
 from ..schools import MAX_DEPUTIES, MAX_IMAGE_BYTES
@@ -329,4 +329,4 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> byte
     return data if len(data) <= limit else None
 
 
-__all__ = ["Job", "Reply", "Settings", "init_worker", "run", "warm", "CsePrintError"]
+__all__ = ["Job", "Reply", "Settings", "init_worker", "run", "warm"]
