@@ -19,6 +19,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__, changes
 from .compose import OFFICE, PRINT_SHOP, Finish, compose
@@ -31,6 +32,9 @@ from .outfolder import Claim, read_manifest
 from .preflight import check_document, check_readability, unverified_contacts, unverified_facts
 from .validate import load_content, load_layouts
 
+if TYPE_CHECKING:
+    from .schools import School
+
 FINISHES = {"office": ("office",), "print-shop": ("print-shop",), "both": ("office", "print-shop")}
 MANIFEST = "manifest.json"
 
@@ -40,7 +44,7 @@ class Options:
     content: Path
     layouts: Path
     fonts: Path
-    out: Path
+    out: Path | None = None  # None: build in memory only (the web app packs a zip and writes nothing)
     names: list[str] | None = None
     locale: str = "en-GB"
     finish: str = "both"
@@ -50,7 +54,7 @@ class Options:
     crop_marks: bool | None = None  # None: on for print-shop, off for office
     back_offset: tuple[float, float] = (0.0, 0.0)
     fallback_to_english: bool = False
-    school: Path | None = None
+    school: Path | School | None = None  # a profile file, or a profile already checked (the web app's form)
     today: dt.date = field(default_factory=dt.date.today)
     nation: str | None = None  # --nation; None: england, or a school profile's own nation
     clean: bool = False  # remove what earlier builds left in this build's scopes, even if it is partial
@@ -136,9 +140,9 @@ def plan(opts: Options) -> Plan:
     """Load, compose and preflight everything; raise with every problem found."""
     content, styles, layouts = load(opts)
     if opts.school is not None:
-        from .schools import load_profile, with_school
+        from .schools import School, load_profile, with_school
 
-        school = load_profile(opts.school, opts.content)
+        school = opts.school if isinstance(opts.school, School) else load_profile(opts.school, opts.content)
         if opts.nation and opts.nation != school.nation:
             raise InputError([Problem(school.loc, "nation", f"the profile's nation is {school.nation}, but --nation "
                                       f"{opts.nation} was given; a school build takes its profile's nation")])

@@ -18,7 +18,7 @@ from .errors import CsePrintError, InputError, VerifyError
 from .terminal import quote, safe_streams
 
 PROJECT = Path(__file__).resolve().parent.parent
-COMMANDS = ("build", "check", "list", "check-links", "diff", "setup")
+COMMANDS = ("build", "check", "list", "check-links", "serve", "diff", "setup")
 
 DESCRIPTION = """\
 Make print-ready child sexual exploitation (CSE) awareness materials: posters,
@@ -35,6 +35,7 @@ examples:
                                           just the A4 poster, for an office printer
   python3 generate.py check               check content and layouts, write nothing
   python3 generate.py list                show layouts and contacts with their review dates
+  python3 generate.py serve               a web form for schools at http://127.0.0.1:8000
   python3 generate.py diff OLD_OUT NEW_OUT
                                           what to reprint: two output folders compared
 
@@ -217,6 +218,19 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("setup", help="once: install the packages generate.py needs (makes .venv; no need to activate it)",
                    description="Make the project's own Python environment (.venv) and install the pinned packages "
                                "from requirements.txt, unless this Python already has them. Safe to run again.")
+    sv = sub.add_parser("serve", help="a web form: a school fills it in and downloads its own pack (zip)",
+                        description="Serve a web form for one school at a time: it fills in its people and "
+                                    "numbers and downloads its pack (PDFs, web copies, its saved profile) as a "
+                                    "zip. Nothing a school sends is kept. Listens on this computer only unless "
+                                    "--host says otherwise.")
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer "
+                                                        "only; 0.0.0.0 for every network it is on)")
+    sv.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    sv.add_argument("--jobs", type=int, default=None, metavar="N",
+                    help="builds at once (default and most: one per core)")
+    for flag, default in (("--content", "content"), ("--layouts", "layouts"), ("--fonts", "fonts")):
+        sv.add_argument(flag, type=Path, default=PROJECT / default, metavar="DIR", help=f"(default: {default}/)")
+    sv.add_argument("--today", type=dt.date.fromisoformat, default=None, help=argparse.SUPPRESS)
     return ap
 
 
@@ -252,6 +266,8 @@ def _main(argv: list[str], raw_err) -> int:
             return cmd_list(args)
         if args.command == "check-links":
             return cmd_check_links(args)
+        if args.command == "serve":
+            return cmd_serve(args)
         if args.command == "diff":
             return cmd_diff(args)
         return cmd_build(args, write=args.command == "build")
@@ -587,6 +603,29 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"  {cid:<27} {what:<44} {c.status:<12} {c.verified_on!s:<11} {due}")
     print(f"\nLocales: {', '.join(sorted(content.locales))}; content edition {content.edition.version} "
           f"({content.edition.date})")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .build import Options, load
+    from .web import serve
+
+    load(Options(args.content, args.layouts, args.fonts))  # bad content fails here, with every problem, not per request
+    try:
+        sock = serve.listen(args.host, args.port)
+    except OSError as exc:
+        print(f"generate.py serve: error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}; "
+              "choose another --port", file=sys.stderr)
+        return 2
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    print(f"Serving the school form at http://{shown}:{port}/ ({'this computer only' if args.host in ('127.0.0.1', 'localhost', '::1') else 'reachable from the network'}); "
+          "press Ctrl+C to stop. Nothing a school sends is kept.", flush=True)
+    try:
+        serve.run(sock, serve.Settings(args.content, args.layouts, args.fonts, today=args.today), jobs=args.jobs)
+    except KeyboardInterrupt:  # Ctrl+C is how a server is stopped: not an interruption of work
+        pass
+    print("Stopped.")
     return 0
 
 
