@@ -476,6 +476,9 @@ def in_words(report: dict, limit: int = 8) -> list[str]:
                   - changed)
     if kept:
         out.append(f"Unchanged, no need to reprint: {', '.join(kept)}.")
+    fresh = sorted({p.rsplit("/", 1)[-1].removesuffix(".pdf").removesuffix("-sheet") for p in report["new"]})
+    if fresh:
+        out.append(f"New, not printed before: {', '.join(fresh)}.")
     gone = sorted(report["removed"])
     if gone:
         out.append(f"No longer made: {', '.join(gone)}.")
