@@ -198,14 +198,46 @@ def read_manifest(out: Path) -> dict:
     gen = data.get("generator") if isinstance(data, dict) else None
     if isinstance(gen, dict) and gen.get("name") == NAME and gen.get("marker") == MARKER:
         return data
-    if isinstance(gen, dict) and gen.get("name") == NAME:
-        why = "an older version of this generator, which did not mark the folders it owns"
-    else:
-        why = "another program, not this generator"
+    if isinstance(gen, dict) and gen.get("name") == NAME and "marker" not in gen:
+        return adopt_unmarked(out, data)
+    why = "another program, not this generator"
     raise OutputError(
         f"{display_name(path)} was written by {why}, and a build writes its own manifest.json there. So that "
         f"nothing of yours is lost, nothing was written: move {display_name(out)}/ (or its manifest.json) away, "
         "or choose another --out.")
+
+
+PATH_LISTS = {"web": re.compile(r"(.+/)?web/[a-z0-9][a-z0-9-]*\.html"),
+              "previews": re.compile(r"previews/(.+-p\d+\.png|index\.html)"),
+              "packs": re.compile(r"packs/[a-z0-9][a-z0-9-]*\.zip")}
+
+
+def adopt_unmarked(out: Path, data: dict) -> dict:
+    """The manifest of a folder our first release (0.1.0) wrote, before folders were marked: keep only
+    what can be shown to be ours, so upgrading needs no step and still costs the user nothing.
+
+    A PDF entry is ours when the file there still has the sha256 the manifest recorded (a file the
+    user has since replaced is theirs); a web copy, preview or pack when its path is one this
+    generator writes and the file is there. Everything else in the folder is left as the user's.
+    """
+    files = []
+    for entry in data.get("files") or []:
+        path = entry.get("path") if isinstance(entry, dict) else None
+        if not isinstance(path, str) or not _safe(path) or not path.endswith(".pdf"):
+            continue
+        try:
+            same = hashlib.sha256((out / path).read_bytes()).hexdigest() == entry.get("sha256")
+        except OSError:
+            same = False
+        if same and _inside(out, path):
+            files.append(entry)
+    adopted = {k: v for k, v in data.items() if k not in (*LIST_KEYS, "meta")}
+    adopted["files"] = files
+    for key, pattern in PATH_LISTS.items():
+        adopted[key] = [p for p in data.get(key) or [] if isinstance(p, str) and _safe(p) and pattern.fullmatch(p)
+                        and (out / p).is_file() and _inside(out, p)]
+    adopted["generator"] = {**data["generator"], "marker": MARKER}
+    return adopted
 
 
 def _safe(rel: str) -> bool:

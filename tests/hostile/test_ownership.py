@@ -37,7 +37,6 @@ def user_site(out: Path, manifest: dict | None) -> None:
     ({"name": "Our site", "short_name": "Site", "icons": [], "start_url": "index.html"}, "another program"),
     ({"generator": {"name": "sitebuilder"}, "files": [{"path": "index.html"}, {"path": "logo.png"}]},
      "another program"),
-    ({"generator": {"name": "cseprint", "version": "0.0.9"}, "files": [{"path": "index.html"}]}, "an older version"),
 ])
 def test_a_foreign_manifest_stops_the_build_and_nothing_is_lost(ws: Workspace, tmp_path: Path, manifest: dict,
                                                                   says: str):
@@ -48,6 +47,33 @@ def test_a_foreign_manifest_stops_the_build_and_nothing_is_lost(ws: Workspace, t
     assert r.code == 1, r.err
     assert "manifest.json was written by " + says in r.err and "nothing was written" in r.err.lower()
     assert snapshot(out) == before
+
+
+def test_a_folder_our_first_release_wrote_is_adopted_and_only_what_is_provably_ours_is_replaced(
+        ws: Workspace, tmp_path: Path):
+    """0.1.0 wrote no marker. Its manifest is trusted file by file: a PDF whose bytes still match the
+    recorded sha256 is ours to replace; one the user has since changed, and anything else it lists
+    (here the user's index.html, listed as if it were a web copy), stays the user's."""
+    out = tmp_path / "out"
+    user_site(out, None)
+    assert ws.build(out, *A4).code == 0
+    man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    man["generator"] = {"name": "cseprint", "version": "0.1.0"}  # as 0.1.0 wrote it: no marker
+    man["files"].append({"path": "poster-a3.pdf", "sha256": "0" * 64, "layout": "poster-a3"})
+    man["web"] = [*man.get("web", []), "index.html"]
+    (out / "poster-a3.pdf").write_bytes(b"%PDF-1.4 the user's own A3 poster, not what 0.1.0 wrote")
+    (out / "manifest.json").write_text(json.dumps(man), encoding="utf-8")
+    r = ws.build(out, "--layout", "poster-a4", "--layout", "poster-a3", "--finish", "office")
+    assert r.code == 1, r.err  # poster-a3.pdf is the user's now: in the way, named, nothing written
+    assert "poster-a3.pdf is in the way" in r.err
+    (out / "poster-a3.pdf").unlink()
+    r = ws.build(out, *A4, "--clean")
+    assert r.code == 0, r.err
+    after = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert after["generator"]["marker"]
+    assert (out / "index.html").read_text(encoding="utf-8") == "<h1>Our safeguarding page</h1>"
+    assert "index.html" not in after.get("web", [])
+    assert disagreements(out) == []
 
 
 def test_a_folder_with_the_users_files_keeps_them(ws: Workspace, tmp_path: Path):
