@@ -414,3 +414,29 @@ def test_a_nations_build_compares_only_that_nations_files(ws: Workspace, tmp_pat
     r = ws.build(out, "--finish", "office", "--nation", "wales")
     assert r.code == 0, r.err
     assert set(report(out)["unchanged"]) == wales and report(out)["new"] == []
+
+
+def test_a_folder_from_before_reprint_lists_is_compared_by_its_bytes(ws: Workspace, tmp_path: Path):
+    """A folder our 0.1.0 release wrote (no marker, no records): its files can only be compared by their
+    bytes, and each that differs is listed to reprint, to be checked by eye; none is said to be unchanged
+    unless its bytes are the same."""
+    out = tmp_path / "out"
+    assert ws.build(out, "--finish", "office").code == 0
+    man = manifest(out)
+    del man["generator"]["marker"], man["box_records"], man["box_texts"], man["meta"]
+    for f in man["files"]:
+        del f["record"], f["content_date"]
+    (out / "manifest.json").write_text(json.dumps(man), encoding="utf-8")
+    (out / "changes.json").unlink()
+    (out / "changes.md").unlink()
+    before = {f["path"]: f["sha256"] for f in man["files"]}
+    set_phone(ws, "nspcc", "0808 800 5001")
+    r = ws.build(out, "--finish", "office")
+    assert r.code == 0, r.err
+    after = {f["path"]: f["sha256"] for f in manifest(out)["files"]}
+    rep = report(out)
+    differ = {p for p in before if after.get(p) != before[p]}
+    assert differ and {x["path"] for x in rep["reprint"]} == differ
+    assert all(x["changes"] == [] and "check it by eye" in x["note"] for x in rep["reprint"])
+    assert set(rep["unchanged"]) == set(before) - differ
+    assert "no record of its text" in (out / "changes.md").read_text(encoding="utf-8")
