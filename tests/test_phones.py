@@ -105,14 +105,19 @@ def test_numbers_a_school_may_print(typed: str, printed: str):
     ("0561 234 5678", "is an internet-phone number (056)"),
     ("0551 234 5678", "is a corporate number (055)"),
     ("1571", "is a short code"),
+    ("100", "is the operator"),
+    ("105", "is the power cut line"),
+    ("0500 123456", "is in a freephone range that has been withdrawn (0500)"),
+    ("8001111", "is not a school's or council's own number"),  # 7 digits: a full number's length, not a code
     ("+33 1 23 45 67 89", "is not a UK number"),
     ("07911 123456", "is not a valid UK phone number"),  # a mobile range with no numbers in it
 ])
 def test_numbers_a_school_may_not_print_are_refused_with_the_reason(typed: str, reason: str):
     from cseprint.phones import normalise
 
-    printed, why, _ = normalise(typed)
+    printed, why, restored = normalise(typed)
     assert printed is None and reason in why and f"'{typed}'" in why
+    assert restored is False  # nothing is printed, so no 0 was restored to it
     if "not a" not in reason:  # a refusal by kind says what to give instead
         assert "01, 02, 03, 0800, 0808 or a mobile" in why
 
@@ -132,3 +137,62 @@ def test_a_batch_refuses_each_unsafe_school_number_naming_its_cell(ws, tmp_path)
     assert "schools.csv:4:8: council.phone: '0871 234 5678' is a service-charge number (087x)" in r.err
     assert "schools.csv:5:10: council.out_of_hours: '118 118' is a directory enquiries number" in r.err
     assert "1 ok, 3 with problems" in r.out and "FAILED row 2" not in r.err
+
+
+# --- boundaries: each limit tested just below and just above --------------------------------------
+
+def test_a_number_the_phone_library_cannot_parse_is_refused():
+    """phonenumbers raises on '1' (too short to be a number): that must refuse, never accept."""
+    assert check_pair("1", "1") == "'1' is not a UK phone number"
+    assert check_pair("0", "0") == "'0' is not a UK phone number"
+
+
+def test_six_digits_are_judged_as_a_short_code_and_seven_as_a_full_number():
+    assert check_pair("116 123", "116123") is None  # 6 digits: a valid short code
+    assert check_pair("123456", "123456") == "'123456' is not a valid UK short number"
+    assert check_pair("1234567", "1234567") == "'1234567' is not a valid UK phone number (check the digits)"
+
+
+@pytest.mark.parametrize("typed, reason", [
+    ("116123", "is a national helpline (116 xxx)"),  # 6 digits: still a short code
+    ("1234567", "is not a school's or council's own number"),  # 7 digits: judged as a full number
+])
+def test_normalise_judges_six_digits_as_a_short_code_and_seven_as_a_number(typed: str, reason: str):
+    from cseprint.phones import normalise
+
+    printed, why, restored = normalise(typed)
+    assert (printed, restored) == (None, False) and why.startswith(f"'{typed}' {reason}")
+
+
+def test_a_dropped_leading_zero_is_restored_from_nine_digits_not_from_eight():
+    """A spreadsheet drops the 0 of 0800 555 111, leaving 9 digits: restored. 8 digits without a 0
+    are too short to be a UK number that lost its 0, and are refused as typed."""
+    from cseprint.phones import normalise
+
+    assert normalise("800555111") == ("0800 555111", None, True)
+    assert normalise("0800555111") == ("0800 555111", None, False)
+    printed, why, restored = normalise("80055511")
+    assert (printed, restored) == (None, False)
+    assert why.startswith("'80055511' is not a school's or council's own number")
+
+
+@pytest.mark.parametrize("typed, reason", [
+    ("+33 1 23 45 67 89", "is not a UK number (UK numbers start +44)"),
+    ("0113 496 01O2", "is not a phone number (only digits, spaces, +, brackets and hyphens)"),
+    ("01", "is not a phone number"),  # under 3 characters
+    ("0" * 26, "is not a phone number"),  # over 25
+    ("0113 4960 1021 2345 6789", "is not a UK phone number"),  # 20 digits: the phone library cannot parse it
+])
+def test_normalise_refuses_what_is_not_a_uk_number_at_all(typed: str, reason: str):
+    from cseprint.phones import normalise
+
+    printed, why, restored = normalise(typed)
+    assert (printed, restored) == (None, False) and reason in why and typed in why
+
+
+def test_normalise_accepts_the_shortest_and_longest_typing_it_allows():
+    from cseprint.phones import normalise
+
+    assert normalise("  0800 1111  ") == ("0800 1111", None, False)  # surrounding spaces are not the number
+    padded = "+44 (0)  113 - 496 - 0102"  # 25 characters, brackets and hyphens as people type them
+    assert len(padded) == 25 and normalise(padded) == ("0113 496 0102", None, False)
