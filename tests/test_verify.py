@@ -1,0 +1,528 @@
+"""verify: each check reads a written PDF back, and each is shown to fail when the file is wrong.
+
+A poster and the wallet card are built once (office and print-shop); the tests then hand
+``verify`` a composed document that disagrees with its file (a wrong final digit, a missing
+page, a QR code moved or given another address), or a file changed with pikepdf (a font not
+embedded, RGB, overprint set wrongly, what PDF/X-1a forbids), and check that the problem says
+what is wrong and where (page, box, font, operator).
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as dt
+import io
+import re
+import zlib
+
+import pikepdf
+import pytest
+
+from cseprint.build import Options, build_files
+from cseprint.document import Rect
+from cseprint.verify import (
+    check_fonts_embedded,
+    check_no_rgb,
+    check_overprint,
+    check_pdfx,
+    check_subset_names,
+    streams,
+    verify,
+)
+
+from .conftest import FONTS, TODAY, Workspace
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """{'<layout> <finish>': Output} for the A4 poster and the wallet card, both finishes."""
+    snap = Workspace(tmp_path_factory.mktemp("verify") / "ws")
+    opts = Options(content=snap.content, layouts=snap.layouts, fonts=FONTS, today=dt.date.fromisoformat(TODAY),
+                   names=["poster-a4", "wallet-card"])
+    return {f"{o.doc.layout}{'-sheet' if o.doc.variant == 'sheet' else ''} {o.doc.finish}": o
+            for o in build_files(opts).outputs}
+
+
+def with_line(doc, page_no: int, index: int, text: str):
+    """A copy of ``doc`` whose line ``index`` on page ``page_no`` ends its last run with ``text``."""
+    doc = dataclasses.replace(doc, pages=list(doc.pages))
+    page = doc.pages[page_no]
+    lines = list(page.lines)
+    ln = lines[index]
+    last = dataclasses.replace(ln.runs[-1], text=text)
+    lines[index] = dataclasses.replace(ln, runs=(*ln.runs[:-1], last))
+    doc.pages[page_no] = dataclasses.replace(page, lines=lines)
+    return doc
+
+
+def test_a_file_that_says_what_was_composed_passes(built):
+    for name, o in built.items():
+        assert verify(o.doc, o.data) == [], name
+
+
+# --- the text: every composed line is in the file -------------------------------------------------
+
+def phone_line(doc) -> tuple[int, object]:
+    for i, ln in enumerate(doc.pages[0].lines):
+        if re.search(r"\d{3} \d{4}$", ln.runs[-1].text):
+            return i, ln
+    raise AssertionError("no line ends in a phone number")
+
+
+@pytest.mark.parametrize("finish", ["office", "print-shop"])
+def test_a_wrong_final_digit_of_a_number_is_found(built, finish: str):
+    """The composed line says ...5001 where the file prints ...5000 (or the other way about)."""
+    o = built[f"poster-a4 {finish}"]
+    i, ln = phone_line(o.doc)
+    number = ln.runs[-1].text
+    wrong = number[:-1] + ("1" if number[-1] != "1" else "2")
+    problems = verify(with_line(o.doc, 0, i, wrong), o.data)
+    assert problems == [f"poster-a4 (single, {finish}, en-GB): page 1: text '{wrong}' (box {ln.box}) not found in "
+                        "the PDF's text"]
+
+
+def test_a_missing_last_character_is_found(built):
+    o = built["poster-a4 office"]
+    i, ln = phone_line(o.doc)
+    longer = ln.runs[-1].text + "9"
+    assert verify(with_line(o.doc, 0, i, longer), o.data) == [
+        f"poster-a4 (single, office, en-GB): page 1: text '{longer}' (box {ln.box}) not found in the PDF's text"]
+
+
+def test_only_a_hyphen_that_ends_a_line_may_be_missing(built):
+    """pdfium reads a hyphen that ends a line as a hyphenation and drops it: the check allows that for
+    the line's last run, and for nothing else (a hyphen inside a line must be in the file)."""
+    o = built["poster-a4 office"]
+    i, ln = phone_line(o.doc)
+    assert verify(with_line(o.doc, 0, i, ln.runs[-1].text + "-"), o.data) == []
+    number = ln.runs[-1].text
+    hyphen_inside = number[:4] + "-" + number[4:]
+    assert verify(with_line(o.doc, 0, i, hyphen_inside), o.data) != []
+    two = [j for j, line in enumerate(o.doc.pages[0].lines) if len(line.runs) > 1]
+    assert two, "a line of several runs (a bold label and its text)"
+    j = two[0]
+    doc = dataclasses.replace(o.doc, pages=list(o.doc.pages))
+    pg = doc.pages[0]
+    lines = list(pg.lines)
+    first = lines[j].runs[0]
+    lines[j] = dataclasses.replace(lines[j], runs=(dataclasses.replace(first, text=first.text.rstrip() + "-"),
+                                                  *lines[j].runs[1:]))
+    doc.pages[0] = dataclasses.replace(pg, lines=lines)
+    assert any(f"(box {lines[j].box}) not found" in p for p in verify(doc, o.data))
+
+
+def test_white_space_is_compared_as_single_spaces(built):
+    o = built["poster-a4 office"]
+    i, ln = phone_line(o.doc)
+    spaced = "  " + ln.runs[-1].text.replace(" ", "\u00a0 ")
+    assert verify(with_line(o.doc, 0, i, spaced), o.data) == []
+
+
+def test_the_text_of_an_imposed_sheet_is_not_compared_line_by_line(built):
+    """A sheet repeats the single card, whose text was compared already."""
+    o = built["wallet-card-sheet office"]
+    assert o.doc.variant == "sheet"
+    i = 0
+    doc = with_line(o.doc, 0, i, "words that are not on the sheet")
+    assert verify(doc, o.data) == []
+
+
+# --- pages and QR codes ------------------------------------------------------------------------------
+
+def test_a_file_with_a_page_too_few_or_too_many(built):
+    o = built["wallet-card office"]
+    more = dataclasses.replace(o.doc, pages=[*o.doc.pages, o.doc.pages[-1]])
+    assert verify(more, o.data) == ["wallet-card (single, office, en-GB): has 2 pages, expected 3"]
+    fewer = dataclasses.replace(o.doc, pages=o.doc.pages[:1])
+    assert verify(fewer, o.data) == ["wallet-card (single, office, en-GB): has 2 pages, expected 1"]
+
+
+def qr_doc(doc, change):
+    doc = dataclasses.replace(doc, pages=list(doc.pages))
+    for n, page in enumerate(doc.pages):
+        if page.qrcodes:
+            doc.pages[n] = dataclasses.replace(page, qrcodes=[change(page.qrcodes[0]), *page.qrcodes[1:]])
+            return doc, n, page.qrcodes[0]
+    raise AssertionError("no QR code")
+
+
+@pytest.mark.parametrize("finish", ["office", "print-shop"])
+def test_a_qr_code_that_gives_another_address(built, finish: str):
+    o = built[f"poster-a4 {finish}"]
+    doc, n, q = qr_doc(o.doc, lambda q: dataclasses.replace(q, payload=q.payload + "x"))
+    assert verify(doc, o.data) == [
+        f"poster-a4 (single, {finish}, en-GB): page {n + 1}: the QR code in box {q.box} decoded as ['{q.payload}'], "
+        f"expected exactly ['{q.payload}x']"]
+
+
+def test_a_qr_code_must_decode_where_it_was_placed(built):
+    o = built["poster-a4 office"]
+    page = o.doc.pages[0]
+    away = Rect(page.safe.x, page.safe.y, 40, 40)  # a corner of the page with no code in it
+    assert not any(q.quiet_rect.overlaps(away) for q in page.qrcodes)
+    doc, n, q = qr_doc(o.doc, lambda q: dataclasses.replace(q, rect=Rect(away.x + 16, away.y + 16, q.rect.w,
+                                                                          q.rect.h)))
+    assert verify(doc, o.data) == [f"poster-a4 (single, office, en-GB): page {n + 1}: the QR code in box {q.box} "
+                                   f"decoded as [], expected exactly ['{q.payload}']"]
+
+
+# --- fonts -------------------------------------------------------------------------------------------------
+
+def reportlab_pdf(draw) -> bytes:
+    from reportlab.pdfgen.canvas import Canvas
+
+    buf = io.BytesIO()
+    c = Canvas(buf, pageCompression=0, invariant=1)
+    draw(c)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_a_standard_font_that_is_not_embedded_is_found():
+    data = reportlab_pdf(lambda c: (c.setFont("Helvetica", 12), c.drawString(72, 72, "Call 0808 800 5000")))
+    assert check_fonts_embedded(data) == ["references a font that is not an embedded TrueType font",
+                                          "has no embedded fonts at all"]
+
+
+def test_a_page_without_any_font_is_found():
+    assert check_fonts_embedded(page_pdf(b"0 0 0 1 k 10 10 50 50 re f")) == ["has no embedded fonts at all"]
+
+
+def drop_font_files(data: bytes, keep: int) -> bytes:
+    """``data`` with the embedded font program removed from all but ``keep`` font descriptors."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        descriptors = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary)
+                       and o.get("/Type") == pikepdf.Name.FontDescriptor]
+        assert len(descriptors) >= keep
+        for d in descriptors[keep:]:
+            del d["/FontFile2"]
+        out = io.BytesIO()
+        pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=False)
+        return out.getvalue()
+
+
+def test_a_truetype_font_whose_program_is_not_embedded_is_found(built):
+    data = built["poster-a4 office"].data
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        n = sum(1 for o in pdf.objects if isinstance(o, pikepdf.Dictionary)
+                and o.get("/Type") == pikepdf.Name.FontDescriptor)
+    assert n >= 2 and check_fonts_embedded(drop_font_files(data, n)) == []
+    assert check_fonts_embedded(drop_font_files(data, n - 1)) == ["1 font(s) not embedded"]
+    assert check_fonts_embedded(drop_font_files(data, 0)) == [f"{n} font(s) not embedded"]
+
+
+@pytest.mark.parametrize("kind", ["Type1", "MMType1", "Type3"])
+def test_each_kind_of_font_that_is_not_an_embedded_truetype_font(built, kind: str):
+    data = built["poster-a4 office"].data
+    changed = data.replace(b"/Subtype /TrueType", f"/Subtype /{kind}    ".encode()[:len(b"/Subtype /TrueType")], 1)
+    assert changed != data
+    assert "references a font that is not an embedded TrueType font" in check_fonts_embedded(changed)
+
+
+def test_subset_names_need_their_tag_and_must_differ():
+    ok = b"/BaseFont /ABCDEF+Atkinson /BaseFont /GHIJKL+Atkinson"
+    assert check_subset_names(ok) == []
+    assert check_subset_names(b"/BaseFont /Atkinson /BaseFont /ABCDEF+Noto") == [
+        "font Atkinson has no subset tag (six capitals and '+')"]
+    assert check_subset_names(b"/BaseFont /ABCDE+Atkinson") == ["font ABCDE+Atkinson has no subset tag (six capitals "
+                                                                "and '+')"]
+    assert check_subset_names(b"/BaseFont /ABCDEF+Atkinson /BaseFont /ABCDEF+Atkinson") == [
+        "two font subsets are both named ABCDEF+Atkinson"]
+
+
+def test_the_built_files_have_tagged_unique_subsets(built):
+    for name, o in built.items():
+        assert check_subset_names(o.data) == [], name
+        assert len(re.findall(rb"/BaseFont\s*/[A-Z]{6}\+", o.data)) >= 2, name
+
+
+# --- RGB in a CMYK file ------------------------------------------------------------------------------------
+
+def page_pdf(content: bytes, resources: dict | None = None, compress: bool = False) -> bytes:
+    """A one-page PDF whose page content is ``content`` (written by pikepdf, as verify reads it)."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(200, 200))
+    page = pdf.pages[0]
+    page.obj.Contents = pdf.make_stream(content)
+    if resources:
+        page.obj.Resources = pikepdf.Dictionary(resources)
+    out = io.BytesIO()
+    pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=compress,
+             deterministic_id=True)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("op", [b"rg", b"RG"])
+@pytest.mark.parametrize("compress", [False, True])
+def test_an_rgb_colour_operator_is_found(op: bytes, compress: bool):
+    assert check_no_rgb(page_pdf(b"0 0 1 " + op + b" 10 10 50 50 re f", compress=compress)) == [
+        "sets an RGB colour (rg/RG) in a CMYK file"]
+    assert check_no_rgb(page_pdf(b"0 0 0 1 k 10 10 50 50 re f /" + op + b"x gs", compress=compress)) == []
+
+
+def test_an_rgb_image_space_is_found():
+    data = page_pdf(b"q /CS0 cs Q", {"/ColorSpace": pikepdf.Dictionary(CS0=pikepdf.Name.DeviceRGB)})
+    assert check_no_rgb(data) == ["holds RGB (DeviceRGB) in a CMYK file"]
+
+
+def icc_stream_pdf(colour_space: bytes) -> bytes:
+    header = bytearray(128)
+    header[16:20] = colour_space
+    header[36:40] = b"acsp"
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(200, 200))
+    prof = pdf.make_stream(bytes(header) * 4)
+    prof.N = 3 if colour_space == b"RGB " else 4
+    pdf.Root.Profile = prof
+    out = io.BytesIO()
+    pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=True)
+    return out.getvalue()
+
+
+def test_an_rgb_colour_profile_is_found_and_a_cmyk_one_is_not():
+    assert check_no_rgb(icc_stream_pdf(b"RGB ")) == ["holds an RGB ICC profile in a CMYK file"]
+    assert check_no_rgb(icc_stream_pdf(b"CMYK")) == []
+
+
+def test_the_built_cmyk_files_hold_no_rgb(built):
+    for name, o in built.items():
+        assert check_no_rgb(o.data) == [], name
+
+
+def test_streams_reads_flate_ascii85_and_plain_bodies():
+    body = b"0 0 0 1 k 10 10 50 50 re f"
+    flate = zlib.compress(body)
+    a85 = base64.a85encode(flate, adobe=True)
+    raw = (b"1 0 obj\n<< /Length %d >>\nstream\n" % len(body) + body + b"\nendstream\nendobj\n"
+           + b"2 0 obj\n<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(flate) + flate + b"\nendstream\nendobj\n"
+           + b"3 0 obj\n<< /Length %d /Filter [/ASCII85Decode /FlateDecode] >>\nstream\n" % len(a85) + a85
+           + b"\nendstream\nendobj\n"
+           + b"4 0 obj\n<< /Length %d /Filter /ASCII85Decode >>\nstream\n" % len(base64.a85encode(b"abc", adobe=True))
+           + base64.a85encode(b"abc", adobe=True) + b"\nendstream\nendobj\n")
+    got = [body_ for _, body_ in streams(raw)]
+    assert got == [body, body, body, b"abc"]
+    assert [b for _, b in streams(raw, lambda head: 0)] == [b"", b"", b"", b""]
+    assert [b for _, b in streams(raw, lambda head: 4)][1] == body[:4]  # a cap inflates only so much
+    heads = [head for head, _ in streams(raw)]
+    assert b"/Length %d" % len(body) in heads[0] and b"/ASCII85Decode" in heads[2]  # each stream's own dictionary
+
+
+def test_streams_skips_a_stream_without_a_length_and_keeps_a_damaged_one():
+    raw = (b"1 0 obj\n<< /Filter /FlateDecode >>\nstream\nxx\nendstream\nendobj\n"
+           b"2 0 obj\n<< /Length 4 /Filter /FlateDecode >>\nstream\nnope\nendstream\nendobj\n"
+           b"3 0 obj\n<< /Length 3 >>\nstream\nabc\nendstream\nendobj\n")
+    assert [b for _, b in streams(raw)] == [b"nope", b"abc"]  # not inflatable: kept as it is
+
+
+# --- overprint -----------------------------------------------------------------------------------------------
+
+OVERPRINT = {"/GSop": pikepdf.Dictionary(OP=True, op=True, OPM=1), "/GSko": pikepdf.Dictionary(OP=False, op=False),
+             "/GSopm0": pikepdf.Dictionary(op=True, OPM=0), "/GSOPonly": pikepdf.Dictionary(OP=True, OPM=1)}
+
+
+def overprint_problems(content: bytes) -> list[str]:
+    return check_overprint(page_pdf(content, {"/ExtGState": pikepdf.Dictionary(OVERPRINT)}))
+
+
+PAINT = [b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"]
+
+
+@pytest.mark.parametrize("op", PAINT)
+def test_black_painted_by_each_fill_operator_must_overprint(op: bytes):
+    shape = b"10 10 50 50 re " + op
+    assert overprint_problems(b"0 0 0 1 k " + shape) == [
+        "page 1: K-only colour painted without overprint (op true, OPM 1) (1 time)"]
+    assert overprint_problems(b"/GSop gs 0 0 0 1 k " + shape) == []
+    assert overprint_problems(b"/GSop gs 0 0.5 0 1 k " + shape) == [
+        "page 1: colour (0.0, 0.5, 0.0, 1.0) set to overprint (only K-only colours may) (1 time)"]
+
+
+@pytest.mark.parametrize("show", [b"(Call) Tj", b"[(Call)] TJ", b"(Call) '", b"1 1 (Call) \""])
+def test_black_text_by_each_text_operator_must_overprint(show: bytes):
+    text = b"BT /F1 12 Tf 20 20 Td " + show + b" ET"
+    assert overprint_problems(b"0 0 0 1 k " + text) == [
+        "page 1: K-only colour painted without overprint (op true, OPM 1) (1 time)"]
+    assert overprint_problems(b"/GSop gs 0 0 0 1 k " + text) == []
+
+
+def test_an_image_or_shading_must_not_overprint():
+    assert overprint_problems(b"/GSop gs /Im0 Do") == ["page 1: an image set to overprint (only K-only colours may) "
+                                                       "(1 time)"]
+    assert overprint_problems(b"/GSop gs /Sh0 sh") == ["page 1: an image set to overprint (only K-only colours may) "
+                                                       "(1 time)"]
+    assert overprint_problems(b"/GSko gs 0 0 0 1 k /Im0 Do") == []  # black fill colour: still an image
+
+
+def test_the_initial_state_is_black_knocking_out_and_counts_are_kept():
+    assert overprint_problems(b"10 10 5 5 re f 20 20 5 5 re f") == [
+        "page 1: K-only colour painted without overprint (op true, OPM 1) (2 times)"]
+
+
+def test_overprint_mode_0_is_not_enough_and_OP_alone_sets_op():
+    assert overprint_problems(b"/GSopm0 gs 0 0 0 1 k 10 10 5 5 re f") == [
+        "page 1: K-only colour painted without overprint (op true, OPM 1) (1 time)"]
+    assert overprint_problems(b"/GSOPonly gs 0 0 0 1 k 10 10 5 5 re f") == []
+
+
+def test_grey_and_non_cmyk_colours():
+    assert overprint_problems(b"/GSop gs 0.2 g 10 10 5 5 re f") == []  # grey is K-only: 80% black
+    assert overprint_problems(b"/GSop gs 1 g 10 10 5 5 re f") == [
+        "page 1: colour (0.0, 0.0, 0.0, 0.0) set to overprint (only K-only colours may) (1 time)"]  # white
+    assert overprint_problems(b"0.2 g 10 10 5 5 re f") == [
+        "page 1: K-only colour painted without overprint (op true, OPM 1) (1 time)"]
+    for op in (b"0 0 1 rg", b"/CS0 cs", b"0.5 sc", b"0.5 scn"):
+        assert overprint_problems(b"/GSop gs " + op + b" 10 10 5 5 re f") == [
+            "page 1: colour None set to overprint (only K-only colours may) (1 time)"], op
+        assert overprint_problems(op + b" 10 10 5 5 re f") == [], op
+
+
+def test_q_and_Q_save_and_restore_the_state():
+    assert overprint_problems(b"q /GSop gs 0 0 0 1 k Q 10 10 5 5 re f") == [
+        "page 1: K-only colour painted without overprint (op true, OPM 1) (1 time)"]
+    assert overprint_problems(b"/GSop gs 0 0 0 1 k q /GSko gs Q 10 10 5 5 re f") == []
+    assert overprint_problems(b"Q /GSop gs 0 0 0 1 k 10 10 5 5 re f") == []  # an unmatched Q changes nothing
+
+
+def test_stroking_is_not_a_fill():
+    assert overprint_problems(b"0 0 0 1 k 10 10 m 50 50 l S") == []
+
+
+def test_each_page_is_reported_with_its_number(built):
+    o = built["poster-a4 print-shop"]
+    assert check_overprint(o.data) == []
+    office = built["wallet-card office"]
+    problems = check_overprint(office.data)
+    assert [p.split(":")[0] for p in problems] == ["page 1", "page 2"]
+
+
+# --- PDF/X-1a: what it forbids, each found in a file that is otherwise right ---------------------------------
+
+def broken(data: bytes, change) -> bytes:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        change(pdf)
+        out = io.BytesIO()
+        pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.disable, min_version="1.4")
+        return out.getvalue()
+
+
+def _resource(key: str, value):
+    def change(pdf: pikepdf.Pdf) -> None:
+        res = pdf.pages[0].obj.Resources
+        extra = res.get("/ExtGState") or pikepdf.Dictionary()
+        extra["/GSx"] = pikepdf.Dictionary({key: value})
+        res.ExtGState = extra
+    return change
+
+
+def _image(**keys):
+    def change(pdf: pikepdf.Pdf) -> None:
+        im = pdf.make_stream(b"\0" * 4, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=2, Height=2,
+                             ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=8)
+        for k, v in keys.items():
+            im[f"/{k}"] = v
+        pdf.pages[0].obj.Resources.XObject = pikepdf.Dictionary(Im9=im)
+    return change
+
+
+def _font_without_program(pdf: pikepdf.Pdf) -> None:
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.TrueType,
+                                                BaseFont=pikepdf.Name("/ABCDEF+Plain"),
+                                                FontDescriptor=pikepdf.Dictionary(Type=pikepdf.Name.FontDescriptor)))
+    pdf.pages[0].obj.Resources.Font["/F9"] = font
+
+
+FORBIDDEN = {
+    "soft mask": (_resource("/SMask", pikepdf.Dictionary(S=pikepdf.Name.Luminosity)), "uses a soft mask (transparency)"),
+    "fill alpha": (_resource("/ca", 0.5), "uses constant alpha below 1 (transparency)"),
+    "stroke alpha": (_resource("/CA", 0.99), "uses constant alpha below 1 (transparency)"),
+    "blend mode": (_resource("/BM", pikepdf.Name.Multiply), "uses a blend mode (transparency)"),
+    "transfer": (_resource("/TR", pikepdf.Name.Identity), "uses a transfer function"),
+    "transfer 2": (_resource("/TR2", pikepdf.Name.Default), "uses a transfer function"),
+    "group": (lambda pdf: pdf.pages[0].obj.__setattr__("Group", pikepdf.Dictionary(S=pikepdf.Name.Transparency)),
+              "has a transparency group"),
+    "image smask": (_image(SMaskInData=1), "has an image with a soft mask (transparency)"),
+    "jpeg 2000": (_image(Filter=pikepdf.Name.JPXDecode), "has a JPEG 2000 image"),
+    "16 bit": (_image(BitsPerComponent=16), "has a 16-bit image"),
+    "annotations": (lambda pdf: pdf.pages[0].obj.__setattr__("Annots", pikepdf.Array()), "holds Annots"),
+    "actions": (lambda pdf: pdf.Root.__setattr__("AA", pikepdf.Dictionary()), "holds AA"),
+    "javascript": (lambda pdf: pdf.Root.__setattr__("JS", pikepdf.String("x")), "holds JS"),
+    "javascript names": (lambda pdf: pdf.Root.__setattr__("Names", pikepdf.Dictionary(JavaScript=pikepdf.Array())),
+                         "holds JavaScript"),
+    "encrypt key": (lambda pdf: pdf.Root.__setattr__("Encrypt", pikepdf.Dictionary()), "holds Encrypt"),
+    "lab space": (_resource("/ColorSpace", pikepdf.Name.Lab), "uses the colour space /Lab (PDF/X-1a allows CMYK, grey and spots)"),
+    "icc space": (lambda pdf: pdf.pages[0].obj.Resources.__setattr__(
+        "ColorSpace", pikepdf.Dictionary(CS9=pikepdf.Array([pikepdf.Name.ICCBased, pikepdf.Dictionary()]))),
+        "uses the colour space /ICCBased (PDF/X-1a allows CMYK, grey and spots)"),
+    "font": (_font_without_program, "font /ABCDEF+Plain is not embedded"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FORBIDDEN))
+def test_pdf_x_names_what_it_forbids(built, name: str):
+    change, message = FORBIDDEN[name]
+    good = built["poster-a4 print-shop"].data
+    assert check_pdfx(good) == []
+    assert check_pdfx(broken(good, change)) == [message]
+
+
+@pytest.mark.parametrize("space", ["/DeviceCMYK", "/DeviceGray", "/Separation", "/DeviceN", "/Pattern", "/Indexed"])
+def test_pdf_x_allows_cmyk_grey_and_spot_colour_spaces(built, space: str):
+    good = built["poster-a4 print-shop"].data
+    change = _resource("/ColorSpace", pikepdf.Array([pikepdf.Name(space)]))
+    assert check_pdfx(broken(good, change)) == []
+
+
+def test_pdf_x_allows_opaque_normal_painting(built):
+    good = built["poster-a4 print-shop"].data
+    for key, value in (("/CA", 1), ("/ca", 1.0), ("/BM", pikepdf.Name.Normal), ("/BM", pikepdf.Name.Compatible),
+                       ("/SMask", pikepdf.Name("/None"))):
+        assert check_pdfx(broken(good, _resource(key, value))) == [], key
+    assert check_pdfx(broken(good, _image(BitsPerComponent=8))) == []
+    assert check_pdfx(broken(good, lambda pdf: pdf.pages[0].obj.__setattr__(
+        "Group", pikepdf.Dictionary(S=pikepdf.Name("/Other"))))) == []
+
+
+def test_an_office_file_is_not_pdf_x_and_says_why(built):
+    problems = check_pdfx(built["poster-a4 office"].data)
+    assert "has 0 GTS_PDFX output intents; PDF/X needs exactly one" in problems
+    assert "Info GTS_PDFXVersion is '', not 'PDF/X-1:2003'" in problems
+    assert "has no XMP metadata" in problems
+
+
+def test_a_file_that_is_not_a_pdf_or_cannot_be_read():
+    assert check_pdfx(b"hello") == ["does not start with a PDF header"]
+    got = check_pdfx(b"%PDF-1.4\nrubbish")
+    assert len(got) == 1 and got[0].startswith("cannot be read back: ")
+    assert check_pdfx(b"%PDF-1.7\nrubbish")[0] == "is PDF 1.7; PDF/X-1a:2003 allows at most 1.4"
+
+
+@pytest.mark.parametrize("trapped, problem", [
+    (pikepdf.Name("/True"), None),
+    (pikepdf.Name("/False"), None),
+    (pikepdf.Name.Unknown, "Info Trapped is /Unknown; PDF/X needs /True or /False"),
+    (None, "Info Trapped is missing; PDF/X needs /True or /False"),
+])
+def test_pdf_x_needs_trapped_true_or_false(built, trapped, problem):
+    def change(pdf: pikepdf.Pdf) -> None:
+        if trapped is None:
+            del pdf.docinfo["/Trapped"]
+        else:
+            pdf.docinfo["/Trapped"] = trapped
+    got = check_pdfx(broken(built["poster-a4 print-shop"].data, change))
+    got = [p for p in got if not p.startswith("XMP pdf:Trapped")]  # the XMP then disagrees, as it should
+    assert got == ([problem] if problem else [])
+
+
+@pytest.mark.parametrize("key", ["/CreationDate", "/ModDate"])
+def test_pdf_x_needs_dates_that_are_dates(built, key: str):
+    got = check_pdfx(broken(built["poster-a4 print-shop"].data,
+                            lambda pdf: pdf.docinfo.__setitem__(key, pikepdf.String("yesterday"))))
+    assert f"Info {key[1:]} is not a date" in got
+
+
+def test_pdf_x_needs_a_title_that_is_not_blank(built):
+    got = check_pdfx(broken(built["poster-a4 print-shop"].data,
+                            lambda pdf: pdf.docinfo.__setitem__("/Title", pikepdf.String("   "))))
+    assert "Info has no Title" in got
