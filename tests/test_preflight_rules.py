@@ -527,3 +527,86 @@ def test_one_intrusion_is_reported_for_each_qr_code(content):
     texts = [line("label", qz.x1 - 5, 350, "Scan me", w=80), line("other", qz.x1 - 5, 330, "Or me", w=80)]
     got = about(judge(document(page(qrcodes=[q], lines=texts)), content), "code", "contacts.ceop.web")
     assert got == ["text 'Scan me' (box label) intrudes on the QR code's quiet zone"]
+
+
+def test_a_fact_due_for_review_today_is_not_yet_unverified(content):
+    from cseprint.preflight import unverified_facts
+
+    due = with_fact(content, "england-guidance", review_by=TODAY_D)
+    assert unverified_facts(governed(due, ENGLAND), due, TODAY_D) == []
+
+
+# --- the prose the readability check scores ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def pupils_layout(content):
+    from cseprint.validate import load_layouts
+
+    from .conftest import FONTS
+
+    _, layouts = load_layouts(PROJECT / "layouts", FONTS, content, ["pupils-poster-a4"])
+    return layouts["pupils-poster-a4"]
+
+
+def with_boxes(layout, *boxes):
+    from cseprint.models import PageDef
+
+    return dataclasses.replace(layout, pages=(PageDef("p", tuple(boxes), None),))
+
+
+def box(name: str, kind: str, **kw):
+    from cseprint.models import Box
+
+    return Box(name, kind, 10, 10, 50, 50, Location("l.yaml", 1, 1), **kw)
+
+
+def prose(layout, content) -> dict[str, str]:
+    from cseprint.preflight import box_prose
+
+    return {b.name: text for b, _, text in box_prose(layout, content, ["en-GB"])}
+
+
+def test_prose_is_the_text_of_headings_texts_lists_and_qr_labels(content, pupils_layout):
+    lay = with_boxes(pupils_layout,
+                     box("head", "text", heading="products.poster_report_heading", text=("products.poster_subhead",)),
+                     box("signs", "list", items="signs.items", only=("behaviour", "emotional"), show="short+detail"),
+                     box("code", "qr", qr="ceop", label="products.qr_ceop_label"),
+                     box("numbers", "contacts", contacts=("nspcc",)),
+                     box("ed", "edition", text=("products.edition_line",)))
+    got = prose(lay, content)
+    assert got == {
+        "head": "How to report. A suspicion is enough. Report it.",  # a heading is a sentence of its own
+        "signs": "Behaviour changes. Withdrawal, anxiety, fear, aggression, secrecy, changes in sleep or eating "
+                 "patterns. Emotional distress. Depression, self-harm, suicidal thoughts.",
+        "code": "Report online abuse to CEOP.",
+    }
+
+
+@pytest.mark.parametrize("end", [".", "!", "?", ":", ";"])
+def test_a_piece_that_ends_a_sentence_is_not_given_another_full_stop(content, pupils_layout, end: str):
+    from cseprint.models import Namespace, Text
+
+    ns = content.locales["en-GB"]
+    products = ns.entries["products"]
+    text = Text("Tell someone" + end, "products.poster_subhead", Location("p.yaml", 1, 1))
+    products = dataclasses.replace(products, entries={**products.entries, "poster_subhead": text})
+    c = dataclasses.replace(content, locales={**content.locales,
+                                              "en-GB": Namespace(ns.key, ns.loc, {**ns.entries, "products": products})})
+    got = prose(with_boxes(pupils_layout, box("t", "text", text=("products.poster_subhead",))), c)
+    assert got == {"t": "Tell someone" + end}
+
+
+def test_school_boxes_are_scored_only_in_a_schools_build(content, pupils_layout):
+    lay = with_boxes(pupils_layout,
+                     box("school", "text", text=("products.poster_subhead",), when="school"),
+                     box("national", "text", text=("products.poster_report_heading",), when="no-school"),
+                     box("both", "text", text=("products.qr_hint",), when="always"))
+    assert set(prose(lay, content)) == {"national", "both"}
+    school = dataclasses.replace(content, school_id="oakwood", school_fields={"name": "Oakwood School"})
+    assert set(prose(lay, school)) == {"school", "both"}
+
+
+def test_a_list_without_a_filter_scores_every_item(content, pupils_layout):
+    lay = with_boxes(pupils_layout, box("signs", "list", items="signs.items", show="label"))
+    got = prose(lay, content)["signs"]
+    assert got.startswith("Behavioural changes. Emotional distress. ") and got.count(".") >= 5
