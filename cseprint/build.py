@@ -236,6 +236,7 @@ def file_entry(o: Output, content: Content, opts: Options) -> dict:
         "unverified_contacts": unverified_contacts(d, content, opts.today),
         "english_fallback_keys": d.fell_back,
         "content_version": content.edition.version,
+        "fit": d.fit,  # the arrangement chosen for each box (or page) that declares alternatives
     }
 
 

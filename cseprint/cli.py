@@ -207,8 +207,9 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
                      locales=set(p.content.locales))
     out_name = _rel(opts.out)
     for o in sorted(outputs, key=lambda o: o.path):
+        fit = "; fit: " + ", ".join(f"{k} {v}" for k, v in o.doc.fit.items()) if o.doc.fit else ""
         print(f"wrote {out_name}/{o.path}  ({len(o.doc.pages)} page{'s' if len(o.doc.pages) != 1 else ''}, "
-              f"{o.doc.layout}, {o.doc.finish})")
+              f"{o.doc.layout}, {o.doc.finish}{fit})")
     print(f"wrote {out_name}/manifest.json: {len(outputs)} files, content edition "
           f"{p.content.edition.version} ({p.content.edition.date})")
     print(f"wrote {len(web)} accessible web pages: {', '.join(f'{out_name}/{w}' for w in sorted(web))}")

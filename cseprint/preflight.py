@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
-from .document import Document, Page, Rect
+from .document import FIT_TOL, Document, Page, Rect
 from .errors import Problem
 from .models import Content
 
@@ -18,7 +18,7 @@ IMAGE_MIN_DPI = 150
 SMALL_MIN_PT = 6.0  # floor for 'small' text (edition line, captions on cards)
 QR_MIN_MM = {"card": 20.0, "poster": 30.0, "leaflet": 30.0}
 MM = 72 / 25.4
-TOL = 0.5  # pt
+TOL = FIT_TOL  # pt: the one tolerance compose also chooses arrangements by
 
 
 def luminance(cmyk: tuple[float, float, float, float]) -> float:
@@ -79,11 +79,16 @@ def _check_page(doc: Document, page: Page) -> list[Problem]:
     out: list[Problem] = []
     reports = {r.box: r for r in page.boxes}
     white = (0.0, 0.0, 0.0, 0.0)
+    over = {r.box for r in page.boxes if r.needed > r.available + TOL}
+    inside = {r.parent for r in page.boxes if r.box in over and r.parent}  # a full stack is said by the box in it
     for rep in page.boxes:
         key = rep.keys[0] if rep.keys else ""
-        if rep.needed > rep.available + TOL:
+        if rep.box in over and rep.tried:
+            out.append(Problem(rep.loc, _key(doc, page.name, rep.box, key), _none_fits(doc, rep)))
+        elif rep.box in over and rep.box not in inside:
+            what = "its boxes do not fit" if rep.kind in ("stack", "grid") else "the text does not fit"
             out.append(Problem(rep.loc, _key(doc, page.name, rep.box, key),
-                               f"the text does not fit: it needs {rep.needed / MM:.1f} mm of height but the box "
+                               f"{what}: it needs {rep.needed / MM:.1f} mm of height but the box "
                                f"holds {rep.available / MM:.1f} mm; shorten the text, enlarge the box or use a "
                                "smaller size from the type scale (not below the minimum)"))
         for word, width in dict.fromkeys(rep.too_wide):
@@ -159,6 +164,15 @@ def _check_page(doc: Document, page: Page) -> list[Problem]:
         if contrast(doc.palette[q.colour], doc.palette.get(q.paper, white)) < 7.0:
             out.append(Problem(loc, key, "QR code modules need dark-on-light contrast of 7:1 or more"))
     return out
+
+
+def _none_fits(doc: Document, rep) -> str:
+    """Every arrangement was tried and none fits: say what each needed, and what to do."""
+    has = rep.tried[0][2]
+    each = "; ".join(f"{name} needs {need / MM:.1f} mm" for name, need, _ in rep.tried)
+    bigger = f", or use the larger poster instead (--layout {doc.larger})" if doc.larger else ""
+    return (f"none of its {len(rep.tried)} arrangements fits the {has / MM:.1f} mm it has: {each}. Shorten the "
+            f"longest entries (roles, rooms){bigger}")
 
 
 def _overlaps(doc: Document, page: Page, reports: dict) -> list[Problem]:

@@ -329,5 +329,12 @@ def with_school(content: Content, school: School, chain: list[str]) -> Content:
         extra["school-partnership"] = Contact(**(base | dict(
             id="school-partnership", name="Local safeguarding partnership", web=school.partnership_web)))
     fields = {"name": school.name, "role_name": role_name(content, school, chain), "dsl_name": school.dsl.name}
+    roles = {}  # the role's name in every language, for bilingual layouts
+    for locale in content.locales:
+        try:
+            roles[locale] = role_name(content, school, [locale])
+        except InputError:
+            continue
     return dataclasses.replace(content, contacts=content.contacts | extra, school_id=school.id,
-                               school_fields=fields, school_people=school.people, school_logo=school.logo)
+                               school_fields=fields, school_people=school.people, school_logo=school.logo,
+                               school_roles=roles)
