@@ -240,7 +240,7 @@ class Box:
     photos: bool = True
     lead_style: str | None = None  # the lead's name (default: label_style)
     lead_photo_size: float | None = None  # default: photo_size
-    compact: bool = False  # each person as a name and one line of details, in balanced columns
+    arrangement: str = "cards"  # cards (photo beside lines) | list (a name, then its details) | lines (one paragraph each)
     languages: tuple[str, ...] = ()  # titles and headings in each of these languages (bilingual)
 
 

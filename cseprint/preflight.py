@@ -81,6 +81,7 @@ def _check_page(doc: Document, page: Page) -> list[Problem]:
     white = (0.0, 0.0, 0.0, 0.0)
     over = {r.box for r in page.boxes if r.needed > r.available + TOL}
     inside = {r.parent for r in page.boxes if r.box in over and r.parent}  # a full stack is said by the box in it
+    spilled = _spilled(page, over)  # boxes a full stack pushed on: where they land follows from that problem
     for rep in page.boxes:
         key = rep.keys[0] if rep.keys else ""
         if rep.box in over and rep.tried:
@@ -103,6 +104,8 @@ def _check_page(doc: Document, page: Page) -> list[Problem]:
     for ln in page.lines:
         rep = reports.get(ln.box)
         loc = rep.loc if rep else None
+        if ln.box in spilled:
+            continue
         for run in ln.runs:
             if run.text.strip() == "":
                 continue
@@ -133,14 +136,14 @@ def _check_page(doc: Document, page: Page) -> list[Problem]:
                                    f"({(page.safe.x - page.trim.x) / MM:.0f} mm inside the trim); move the box inwards"))
     for im in page.images:
         rep = reports.get(im.box)
-        if not page.safe.contains(im.rect, tol=TOL):
+        if im.box not in spilled and not page.safe.contains(im.rect, tol=TOL):
             out.append(Problem(rep.loc if rep else None, _key(doc, page.name, im.box),
                                "image lies outside the safe zone; move the box inwards"))
         if im.dpi < IMAGE_MIN_DPI:
             out.append(Problem(rep.loc if rep else None, _key(doc, page.name, im.box),
                                f"image {im.path.rsplit('/', 1)[-1]} prints at {im.dpi:.0f} dpi; at least "
                                f"{IMAGE_MIN_DPI} dpi (ideally 300) looks sharp: use a larger image", warning=True))
-    out.extend(_overlaps(doc, page, reports))
+    out.extend(p for p in _overlaps(doc, page, reports) if not spilled)
     floor_mm = QR_MIN_MM.get(doc.kind, 30.0)
     for q in page.qrcodes:
         rep = reports.get(q.box)
@@ -164,6 +167,22 @@ def _check_page(doc: Document, page: Page) -> list[Problem]:
         if contrast(doc.palette[q.colour], doc.palette.get(q.paper, white)) < 7.0:
             out.append(Problem(loc, key, "QR code modules need dark-on-light contrast of 7:1 or more"))
     return out
+
+
+def _spilled(page: Page, over: set[str]) -> set[str]:
+    """The boxes inside a stack or grid that holds (at any depth) a box that does not fit."""
+    parent = {r.box: r.parent for r in page.boxes}
+
+    def ancestors(box: str | None) -> list[str]:
+        out = []
+        while box is not None and box in parent:
+            box = parent[box]
+            if box is not None:
+                out.append(box)
+        return out
+
+    full = {a for b in over for a in ancestors(b)}
+    return {r.box for r in page.boxes if r.box in full or set(ancestors(r.box)) & full}
 
 
 def _none_fits(doc: Document, rep) -> str:

@@ -30,6 +30,7 @@ from .models import Contact, Content, ImageRef
 from .schema import MISSING, Checker, Date, ListOf, Record, Str, quote
 
 NATIONS = ("england", "wales", "scotland", "northern-ireland")
+LANGUAGES = ("en-GB", "cy", "bilingual")  # what each builds: see languages.py
 MAX_IMAGE_BYTES = 8_000_000
 MAX_IMAGE_PIXELS = 40_000_000
 MAX_DEPUTIES = 12
@@ -65,6 +66,7 @@ class School:
     checked_on: dt.date
     loc: Location
     warnings: tuple = ()  # Problems to show but not to stop on (a restored leading 0)
+    language: str | None = None  # en-GB | cy | bilingual; None: the build's --locale (see languages.py)
 
     @property
     def people(self) -> tuple[Person, ...]:
@@ -81,8 +83,9 @@ PERSON = Record({
 })
 PROFILE = Record({
     "id": Str(required=False, pattern=ID_RE, pattern_help="lower-case letters, digits and hyphens, e.g. oakfield-primary"),
-    "name": Str(max_len=120, multiline=False),
+    "name": Str(max_len=150, multiline=False),
     "nation": Str(choices=NATIONS),
+    "language": Str(required=False, choices=LANGUAGES),
     "role_name": Str(required=False, max_len=60, multiline=False),
     "logo": Str(required=False, max_len=300, multiline=False),
     "dsl": PERSON,
@@ -182,7 +185,7 @@ def build_school(raw: Any, loc: Location, default_id: str, content_root: Path, c
         return None
     return School(sid, got["name"], nation, role, logo, dsl, deputies, council["name"], council_phone,
                   council["hours"], out_of_hours, got["partnership_web"], got["checked_on"], loc,
-                  tuple(p for p in ck.warnings))
+                  tuple(p for p in ck.warnings), got["language"])
 
 
 def load_profile(path: Path, content_root: Path) -> School:
@@ -196,7 +199,7 @@ def load_profile(path: Path, content_root: Path) -> School:
 
 # --- spreadsheets ---------------------------------------------------------------------------------
 
-CSV_COLUMNS = ["id", "name", "nation", "role_name", "logo", "checked_on",
+CSV_COLUMNS = ["id", "name", "nation", "language", "role_name", "logo", "checked_on",
                "dsl_name", "dsl_role", "dsl_photo", "dsl_phone", "dsl_location",
                "council_name", "council_phone", "council_hours", "council_out_of_hours", "partnership_web"]
 DEPUTY_RE = re.compile(r"deputy([1-9][0-9]?)_(name|role|photo|phone|location)")

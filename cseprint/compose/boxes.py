@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Callable, Iterator
 
 from .. import textmarkup
-from ..document import BoxReport, Document, Fill, Image, Mark, Page, Rect, mm
+from ..document import FIT_TOL, BoxReport, Document, Fill, Image, Mark, Page, Rect, mm
 from ..errors import InputError, Problem
 from ..lookup import counted, localized_contacts, resolve_in
 from ..models import Box, Content, ImageRef, Item, Layout, PageDef, Styles, Text, TextStyle
@@ -92,6 +92,7 @@ class Composer:
         """Set text, noting the faces it uses (they are embedded only if the box is printed)."""
         blk = self.ts.set(spans, style, width, indent)
         self.uses.faces |= blk.faces
+        self.uses.too_wide += len(blk.too_wide)
         return blk
 
     def list_items(self, box: Box) -> list[Item]:
@@ -169,10 +170,11 @@ class Composer:
         def trial(alt, _region: Region) -> Measured:
             with self.collecting() as uses:
                 placed = measure_all(alt.boxes)
-            over = sum(m.overflow for m, _ in placed if not m.fits)
+            bad = [m for m, _ in placed if not m.fits]
+            over = max(FIT_TOL * 2, sum(m.overflow for m in bad)) if bad else 0.0  # fits when every box does
             return Measured(pdef.boxes[0], over, 0.0, 0.0, 0.0, placed, uses)
 
-        ch = choose(pdef.alternatives, Region(0.0, 0.0), trial)
+        ch = choose(pdef.alternatives, Region(0.0, 0.0), trial, fallback=-1)
         self.adopt(ch.m)
         self.uses.fit[pdef.name] = ch.alt.name
         return ch.m.plan
@@ -237,7 +239,9 @@ class Composer:
             page.fills.append(Fill(extend_to_bleed(r, page.trim, self.bleed_pt), box.background, box.name))
         inner = inner_rect(box, r)
         keys = tuple(k for k in (*box.text, box.items, box.heading, box.qr, box.label) if k)
-        rep = BoxReport(page.name, box.name, box.kind, r, box.loc, keys, needed=m.content, available=inner.h,
+        # what it had: its rectangle, or less if it was measured in less (a full stack places it anyway)
+        available = min(inner.h, m.cap - (r.h - inner.h))
+        rep = BoxReport(page.name, box.name, box.kind, r, box.loc, keys, needed=m.content, available=available,
                         background=under, parent=self._parent, chosen=m.chosen, tried=m.tried)
         page.boxes.append(rep)
         return inner, rep

@@ -47,6 +47,7 @@ class Uses:
     fell_back: set[str] = field(default_factory=set)
     school: bool = False
     fit: dict[str, str] = field(default_factory=dict)
+    too_wide: int = 0  # words that cannot be broken and are wider than their line
 
     def merge(self, other: Uses) -> None:
         self.contacts |= other.contacts
@@ -54,6 +55,7 @@ class Uses:
         self.fell_back |= other.fell_back
         self.school = self.school or other.school
         self.fit.update(other.fit)
+        self.too_wide += other.too_wide
 
 
 @dataclass
@@ -78,7 +80,8 @@ class Measured:
 
     @property
     def fits(self) -> bool:
-        return self.need <= self.cap + FIT_TOL
+        """Its content's height within what it may take, and no word wider than its line."""
+        return self.need <= self.cap + FIT_TOL and not self.uses.too_wide
 
 
 def skipped(box: Box) -> Measured:
@@ -93,16 +96,17 @@ class Chosen:
 
 
 def choose(alts: Sequence[Alternative], region: Region,
-           measure: Callable[[Alternative, Region], Measured]) -> Chosen:
-    """The first alternative that fits ``region``; if none does, the first, with every attempt
-    recorded (never raise: preflight refuses it and says what was tried)."""
+           measure: Callable[[Alternative, Region], Measured], fallback: int = 0) -> Chosen:
+    """The first alternative that fits ``region``; if none does, the ``fallback`` one (the first
+    for a box; for a page, whose boxes report for themselves, the last and tightest), with
+    every attempt recorded (never raise: preflight refuses it and says what was tried)."""
     tried: list[tuple[str, Measured]] = []
     for alt in alts:
         m = measure(alt, region)
         tried.append((alt.name, m))
         if m.fits:
             return Chosen(alt, m, tried)
-    return Chosen(alts[0], tried[0][1], tried)
+    return Chosen(alts[fallback], tried[fallback][1], tried)
 
 
 def pads(box: Box) -> tuple[float, float, float, float]:

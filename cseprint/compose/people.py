@@ -2,9 +2,11 @@
 
 The lead comes first on a row of their own, in a larger style and with a larger
 photo, so a reader finds them at once; the deputies follow under one heading
-(its wording follows their number), as cards in rows or, ``compact``, as a name
-and one line of details each in balanced columns. Measuring lays everything out
-relative to the box's top-left corner (positions as data); placing moves it.
+(its wording follows their number), arranged as ``cards`` in rows (a photo
+beside a name, title, role, room and number, one under another), as a ``list``
+(a name, then the details on one line) or as ``lines`` (one paragraph each), the
+last two in balanced columns. Measuring lays everything out relative to the
+box's top-left corner (positions as data); placing moves it.
 """
 
 from __future__ import annotations
@@ -101,19 +103,23 @@ def measure_people(c: Composer, box: Box, region: Region) -> Measured:
     def cell(i: int, width: float, lead: bool) -> Cell:
         p = people[i]
         who = "school.dsl" if i == 0 else f"school.deputies[{i - 1}]"
-        size = lead_photo if lead else photo
+        size = (lead_photo if lead else photo) if p.photo else 0.0  # text starts at the left without one
         text_w = width - (size + mm(PHOTO_GAP_MM) if size else 0.0)
         title_key = box.label or "school.role_name"
-        if box.compact and not lead:
+        if box.arrangement != "cards":
             details = [d for d in (*titles(lead), p.role, p.location) if d]
             spans: list[Span] = []
             for d in [ln[0] for ln in once([(p.name,), *[(d,) for d in details]])[1:]]:
                 spans += ([Span(SEP)] if spans else []) + [Span(d, school=True)]
             if p.phone:
                 spans += ([Span(SEP)] if spans else []) + [Span(p.phone, bold=True, nobreak=True)]
-            blocks = [(c.set([Span(p.name, school=True)], name_style, text_w), who)]
-            if spans:
-                blocks.append((c.set(spans, body, text_w), "school.people"))
+            if box.arrangement == "lines" and not lead:  # the name in bold, its details after it, one paragraph
+                named = [Span(p.name, bold=True, school=True)] + ([Span(SEP)] + spans if spans else [])
+                blocks = [(c.set(named, body, text_w), who)]
+            else:  # the name on its own line (the lead's larger), then the details
+                blocks = [(c.set([Span(p.name, school=True)], lead_style if lead else name_style, text_w), who)]
+                if spans:
+                    blocks.append((c.set(spans, body, text_w), "school.people"))
         else:
             lines = once([(p.name, "name", who), *[(t, "body", title_key) for t in titles(lead)],
                           (p.role or "", "body", "school.people"), (p.location or "", "body", "school.people"),
@@ -148,7 +154,7 @@ def measure_people(c: Composer, box: Box, region: Region) -> Measured:
         cols = min(box.columns, len(deputies))
         col_w = (w - col_gap * (cols - 1)) / cols
         cells = [cell(i, col_w, lead=False) for i in deputies]
-        if box.compact:
+        if box.arrangement != "cards":
             from .boxes import balance
 
             ends = []

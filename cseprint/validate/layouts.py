@@ -119,7 +119,7 @@ BOX = Record({
     "photos": Bool(required=False, default=True),
     "lead_style": Str(required=False),
     "lead_photo_size": Num(required=False, min=5, max=200, unit="mm"),
-    "compact": Bool(required=False, default=False),
+    "arrangement": Str(required=False, default="cards", choices=("cards", "list", "lines")),
     "languages": ListOf(Str(pattern=LOCALE_RE, pattern_help="a locale code such as en-GB or cy"), required=False,
                         default=[], max_items=4),
 })
