@@ -179,6 +179,7 @@ class Alternative:
     loc: Location
     box: Box | None = None
     boxes: tuple[Box, ...] = ()
+    changes: tuple[tuple[str, object], ...] = ()  # what it changes in its box (kept to re-apply after a page's)
 
 
 @dataclass(frozen=True)

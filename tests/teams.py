@@ -38,19 +38,23 @@ def long_name(i: int) -> str:
     return (base + " Xyzabcdefghij")[:60].rstrip()
 
 
+VARIANTS = ("short", "names60", "roles80", "unbreakable", "school150", "long")
+
+
 def person(i: int, names: str, photo: bool, rich: bool = True) -> dict:
-    """Person ``i`` (0 is the lead). With ``long`` names, the lead and every third deputy have a
-    60-character name and an 80-character role; with ``unbreakable``, a 35-letter surname; with
-    ``longest``, everyone has all of them at their longest."""
+    """Person ``i`` (0 is the lead). In a team with ``names60`` names the lead and every third deputy
+    have a 60-character name; with ``roles80``, an 80-character role; with ``unbreakable``, a
+    35-letter surname; with ``long``, a 60-character name and an 80-character role (and the school a
+    150-character name); with ``longest``, everyone has every field at its longest."""
     odd = i % 3 == 0 or names == "longest"
-    if names in ("long", "longest") and odd:
+    if names in ("names60", "long", "longest") and odd:
         name = long_name(i)
     elif names == "unbreakable" and odd:
         name = f"Ann {UNBREAKABLE[i % 2]}"
     else:
         name = SHORT[i % len(SHORT)]
-    p = {"name": name, "role": ROLE_80 if (names in ("long", "longest") and odd) or names == "role80"
-         else "Head of Year 9"}
+    long_role = names in ("roles80", "long", "longest") and odd
+    p = {"name": name, "role": ROLE_80 if long_role else "Head of Year 9"}
     if rich:
         p["location"] = "Room 12, main building"
         p["phone"] = f"0113 496 0{100 + i:03d}"
@@ -59,14 +63,16 @@ def person(i: int, names: str, photo: bool, rich: bool = True) -> dict:
     return p
 
 
-def team(deputies: int, photos: str = "all", names: str = "short", school_name: str = "Oakfield Primary School",
+def team(deputies: int, photos: str = "all", names: str = "short", school_name: str | None = None,
          language: str | None = None, nation: str = "england", partnership: bool = True, rich: bool = True,
          lead_role: str | None = None) -> dict:
-    """A profile: ``photos`` all | none | most (every third person has none), ``names`` short | long
-    (60 characters, 80-character roles) | unbreakable (a 35-letter surname) | role80."""
+    """A profile: ``photos`` all | none | most (every third person has none), ``names`` one of
+    VARIANTS (or ``longest``); the school's name is 150 characters for school150, long and longest."""
     def has_photo(i: int) -> bool:
         return photos == "all" or (photos == "most" and i % 3 != 2)
 
+    if school_name is None:
+        school_name = SCHOOL_150 if names in ("school150", "long", "longest") else "Oakfield Primary School"
     lead = person(0, names, has_photo(0), rich=True)
     if lead_role:
         lead["role"] = lead_role

@@ -24,7 +24,7 @@ from .text import Block
 if TYPE_CHECKING:
     from .boxes import Composer
 
-SEP = " \u00b7 "  # a middle dot between a deputy's details on one line
+SEP = "\u00a0\u00b7 "  # a middle dot between a person's details; it never starts a line
 PHOTO_GAP_MM = 3.0
 
 
@@ -78,17 +78,22 @@ def measure_people(c: Composer, box: Box, region: Region) -> Measured:
     y = 0.0
 
     def heading(key: str, style: TextStyle, after: float) -> None:
+        """A heading, said in each of the box's languages: one paragraph, the languages
+        separated by a slash (said once when they are the same)."""
         nonlocal y
+        spans: list[Span] = []
         seen: list[str] = []
         for lang in langs:
             with c.pinned(lang):
-                blk = c.set(c.spans(c.text(key)), style, w)
-            if any(_norm(blk.text) == s for s in seen):
+                these = c.spans(c.text(key))
+            said = _norm("".join(sp.text for sp in these))
+            if said in seen:
                 continue
-            seen.append(_norm(blk.text))
-            placed.append(Placed(0.0, y, w, blk, key))
-            y += blk.height
-        y += after
+            seen.append(said)
+            spans += ([Span("\u00a0/ ")] if spans else []) + these
+        blk = c.set(spans, style, w)
+        placed.append(Placed(0.0, y, w, blk, key))
+        y += blk.height + after
 
     def titles(lead: bool) -> list[str]:
         out = []

@@ -216,13 +216,22 @@ class Typesetter:
         return sum(self._measure(p.text, p.style, p.bold, p.italic) for p in word.pieces)
 
     def _split_long(self, word: Word, avail: float, first: float | None = None) -> list[Word] | None:
-        """Break a word too wide for the line: a web address after a '/', another word after
-        a hyphen it already has (never a new hyphen, never inside a number); None if impossible.
+        """Break a word too wide for the line: a web address after a '/' (or, in a host name too
+        wide for the line, before a '.' or '-'), another word after a hyphen it already has (never
+        a new hyphen, never inside a number); None if impossible.
         ``first``: the room for the first part, when it goes at the end of a started line."""
         urls = [i for i, p in enumerate(word.pieces) if p.url]
         if len(urls) == 1:
             at = urls[0]
-            chunks = re.findall(r"[^/]*/+|[^/]+$", word.pieces[at].text)
+            pc = word.pieces[at]
+            chunks = []
+            for ch in re.findall(r"[^/]*/+|[^/]+$", pc.text):
+                if self._measure(ch, pc.style, pc.bold, pc.italic) > avail + 1e-6:
+                    # a host name too wide for the line breaks before a dot or a hyphen (never after
+                    # one, which a reader could take for the end of a sentence or a hyphenation)
+                    chunks.extend(c for c in re.split(r"(?=[.-])", ch) if c)
+                else:
+                    chunks.append(ch)
         else:  # a long hyphenated word (a double-barrelled name) may break after a hyphen
             at = max(range(len(word.pieces)), key=lambda i: len(word.pieces[i].text))
             chunks = re.findall(r"[^-]*[^-\s]-+|.+$", word.pieces[at].text)

@@ -127,14 +127,26 @@ BOX.fields["boxes"] = ListOf(BOX, required=False, default=[], min_items=1, max_i
 NOT_CHANGED = ("name", "kind", "x", "y", "w", "h", "boxes", "alternatives")  # what an alternative may not change
 
 
+class Unset(Field):
+    """An optional key an alternative may set to null, to leave out what the box has (a heading)."""
+
+    def __init__(self, field: Field):
+        self.field, self.required, self.default, self.expected = field, False, UNSET, field.expected + " or null"
+
+    def check(self, value: Any, loc: Location, key: str, ck: Checker) -> Any:
+        return None if value is None else self.field.check(value, loc, key, ck)
+
+
 def _changes(named: bool) -> Record:
-    """The fields an alternative may change: any of the box's own, none required."""
+    """The fields an alternative may change: any of the box's own, none required; those a box may
+    leave out (a heading, a background) may be set to null."""
     out: dict[str, Field] = {"name": Str(pattern=NAME_RE, pattern_help="a name such as two-columns")} if named else {}
     for k, f in BOX.fields.items():
         if k not in NOT_CHANGED:
             f = copy.copy(f)
+            optional = f.default is None and not f.required
             f.required, f.default = False, UNSET
-            out[k] = f
+            out[k] = Unset(f) if optional and k not in ("columns", "direction") else f
     return Record(out)
 
 
@@ -337,11 +349,14 @@ def _page(p: dict, layout: str, page_w: float, page_h: float, scale: float, ck: 
 
 
 def _changed(box: Box, changes: dict[str, dict]) -> Box:
-    """``box`` (and the boxes inside it) with a page alternative's changes applied."""
+    """``box`` (and the boxes inside it) with a page alternative's changes applied; the box's own
+    alternatives are made again from it, each keeping what it changes itself."""
     inner = tuple(_changed(b, changes) for b in box.boxes)
-    if box.name in changes or inner != box.boxes:
-        return dataclasses.replace(box, boxes=inner, **changes.get(box.name, {}))
-    return box
+    if box.name not in changes and inner == box.boxes:
+        return box
+    base = dataclasses.replace(box, boxes=inner, alternatives=(), **changes.get(box.name, {}))
+    alts = tuple(dataclasses.replace(a, box=dataclasses.replace(base, **dict(a.changes))) for a in box.alternatives)
+    return dataclasses.replace(base, alternatives=alts)
 
 
 def _box(b: dict, ctx: str, layout: str, page: str, page_w: float, page_h: float, scale: float,
@@ -392,7 +407,7 @@ def _box(b: dict, ctx: str, layout: str, page: str, page_w: float, page_h: float
             ck.error(a["_loc"], f"{akey}.columns", "a stack has no columns")
         alt = dataclasses.replace(box, **changes)
         _check_place(alt, ctx, akey, layout, page_w, page_h, scale, ck, where=False)
-        alts.append(Alternative(a["name"], a["_loc"], box=alt))
+        alts.append(Alternative(a["name"], a["_loc"], box=alt, changes=tuple(changes.items())))
     return dataclasses.replace(box, alternatives=tuple(alts)) if alts else box
 
 
