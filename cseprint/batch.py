@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .build import Options, Output, chain, compose_all, file_entry, load, pack_zip
+from .build import Options, Output, compose_school, file_entry, load, pack_zip
 from .errors import InputError, Location, Problem, VerifyError
 from .fonts import FontBook
 from .load import LDict
@@ -37,13 +37,14 @@ class SchoolResult:
     files: list[dict] = field(default_factory=list)  # manifest entries
     pack: str | None = None
     warnings: list[str] = field(default_factory=list)
+    owns: list[str] = field(default_factory=list)  # the languages of its files a build replaces
 
 
 _STATE: dict = {}
 
 
-def _init(opts: Options, stage: str | None) -> None:
-    content, styles, layouts = load(opts)
+def _init(opts: Options, stage: str | None, locales: list[str] = ()) -> None:
+    content, styles, layouts = load(opts, list(locales))
     _STATE.update(opts=opts, stage=Path(stage) if stage else None, write=stage is not None, content=content,
                   styles=styles, layouts=layouts, fonts=FontBook(styles, opts.fonts), national={},
                   national_docs={})
@@ -51,7 +52,7 @@ def _init(opts: Options, stage: str | None) -> None:
 
 def build_one(task: tuple[int, LDict]) -> SchoolResult:
     """Build one school's full set into the staging folder (runs in a worker)."""
-    from .schools import build_school, with_school
+    from .schools import build_school
     from .verify import verify
     from .write_pdf import render
 
@@ -65,8 +66,8 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
         return SchoolResult(row, raw.get("id") if isinstance(raw.get("id"), str) else None, False,
                             [str(p) for p in ck.errors] or [f"row {row}: not a school"])
     try:
-        content = with_school(st["content"], school, chain(opts))
-        p = compose_all(content, st["styles"], st["layouts"], st["fonts"], opts, st["national_docs"])
+        p = compose_school(st["content"], school, st["styles"], st["layouts"], st["fonts"], opts, st["national_docs"])
+        content = p.content
     except InputError as exc:
         return SchoolResult(row, school.id, False, [str(x) for x in exc.problems])
     if not st["write"]:  # check: validated, composed and preflighted; nothing rendered or written
@@ -94,7 +95,8 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
     target = st["stage"] / pack_path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(pack_zip(packed))
-    return SchoolResult(row, school.id, True, [], files, pack_path, [str(w) for w in (*school.warnings, *p.warnings)])
+    return SchoolResult(row, school.id, True, [], files, pack_path, [str(w) for w in (*school.warnings, *p.warnings)],
+                        p.owns)
 
 
 def run(opts: Options, csv_path: Path, stage: Path | None, jobs: int | None = None,
@@ -111,7 +113,11 @@ def run(opts: Options, csv_path: Path, stage: Path | None, jobs: int | None = No
         raise InputError(problems)
     if not rows:
         raise InputError([Problem(Location(str(csv_path)), "", "no school rows found")])
-    content, _, _ = load(opts)  # fail fast, in this process, on bad content or layouts
+    from .languages import LANGUAGES, locales_for
+
+    wanted = sorted({loc for _, raw in rows if raw.get("language") in LANGUAGES
+                     for loc in locales_for(raw["language"], opts.locale)})  # the rows' languages, checked once
+    content, _, _ = load(opts, wanted)  # fail fast, in this process, on bad content or layouts
     seen: dict[str, int] = {}
     dupes = []
     for row, raw in rows:
@@ -126,14 +132,14 @@ def run(opts: Options, csv_path: Path, stage: Path | None, jobs: int | None = No
     results: list[SchoolResult] = []
     start = time.monotonic()
     if jobs == 1:
-        _init(opts, str(stage) if stage else None)
+        _init(opts, str(stage) if stage else None, wanted)
         for task in rows:
             results.append(build_one(task))
             if progress:
                 progress(len(results), len(rows), time.monotonic() - start)
     else:
         ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
-        with ctx.Pool(jobs, initializer=_init, initargs=(opts, str(stage) if stage else None)) as pool:
+        with ctx.Pool(jobs, initializer=_init, initargs=(opts, str(stage) if stage else None, wanted)) as pool:
             for res in pool.imap_unordered(build_one, rows, chunksize=4):
                 results.append(res)
                 if progress:

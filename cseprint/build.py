@@ -26,6 +26,7 @@ from .compose import OFFICE, PRINT_SHOP, Finish, compose
 from .document import Document
 from .errors import InputError, PreflightError, Problem, VerifyError
 from .fonts import FontBook
+from .languages import builds, check_content, locales_for
 from .models import Content, Layout, Styles
 from .preflight import check_document, unverified_contacts
 from .validate import load_content, load_layouts
@@ -71,6 +72,16 @@ class Plan:
     layouts: dict[str, Layout]
     docs: list[tuple[str, Document]]
     warnings: list[Problem]
+    runs: list[tuple[str, list[str]]] = field(default_factory=list)  # (locale, layouts built in it)
+    owns: list[str] = field(default_factory=list)  # the languages whose earlier files this build replaces
+
+    @property
+    def locales(self) -> list[str]:
+        return [loc for loc, _ in self.runs]
+
+    @property
+    def scopes(self) -> set[tuple[str | None, str]]:
+        return {(self.content.school_id, loc) for loc in self.owns or self.locales}
 
 
 def output_path(doc: Document) -> str:
@@ -90,8 +101,9 @@ def chain(opts: Options) -> list[str]:
     return [opts.locale]
 
 
-def load(opts: Options) -> tuple[Content, Styles, dict[str, Layout]]:
-    """Read and validate content and layouts; collect the problems of both."""
+def load(opts: Options, more: list[str] = ()) -> tuple[Content, Styles, dict[str, Layout]]:
+    """Read and validate content and layouts; collect the problems of both. ``more``: other
+    languages the build may need (a school's), checked too where the content has them."""
     problems: list[Problem] = []
     content = None
     try:
@@ -102,7 +114,8 @@ def load(opts: Options) -> tuple[Content, Styles, dict[str, Layout]]:
         raise InputError([Problem(None, "--locale", f"no content for locale '{opts.locale}'; have: "
                                   f"{', '.join(sorted(content.locales))}")])
     try:
-        styles, layouts = load_layouts(opts.layouts, opts.fonts, content, opts.names, [chain(opts)])
+        extra = [[loc] for loc in more if loc != opts.locale and (content is None or loc in content.locales)]
+        styles, layouts = load_layouts(opts.layouts, opts.fonts, content, opts.names, [chain(opts), *extra])
     except InputError as exc:
         problems.extend(exc.problems)
         raise InputError(problems) from None
@@ -123,16 +136,39 @@ def finishes(opts: Options) -> list[Finish]:
 
 def plan(opts: Options) -> Plan:
     """Load, compose and preflight everything; raise with every problem found."""
-    content, styles, layouts = load(opts)
-    if opts.school is not None:
-        from .schools import load_profile, with_school
+    if opts.school is None:
+        content, styles, layouts = load(opts)
+        return compose_all(content, styles, layouts, FontBook(styles, opts.fonts), opts)
+    from .schools import load_profile
 
-        school = load_profile(opts.school, opts.content)
-        content = with_school(content, school, chain(opts))
-        p = compose_all(content, styles, layouts, FontBook(styles, opts.fonts), opts)
-        p.warnings[:0] = school.warnings
-        return p
-    return compose_all(content, styles, layouts, FontBook(styles, opts.fonts), opts)
+    school = load_profile(opts.school, opts.content)
+    content, styles, layouts = load(opts, locales_for(school.language, opts.locale))
+    p = compose_school(content, school, styles, layouts, FontBook(styles, opts.fonts), opts)
+    p.warnings[:0] = school.warnings
+    return p
+
+
+def compose_school(content: Content, school, styles: Styles, layouts: dict[str, Layout], fonts: FontBook,
+                   opts: Options, national: dict | None = None) -> Plan:
+    """One school's files, in each language its profile's ``language`` asks for (see languages.py)."""
+    from .schools import with_school
+
+    check_content(school.language, opts.locale, content, school.loc)
+    plans = []
+    for locale, names in builds(school.language, opts.locale, layouts):
+        o = dataclasses.replace(opts, locale=locale)
+        plans.append(compose_all(with_school(content, school, chain(o)), styles, {n: layouts[n] for n in names},
+                                 fonts, o, national))
+    first = plans[0]
+    for p in plans[1:]:
+        first.docs += p.docs
+        first.warnings += [w for w in p.warnings if w not in first.warnings]
+        first.layouts |= p.layouts
+        first.runs += p.runs
+    # a profile that says its language owns the school's files in every language: a school that
+    # changes from English to Welsh leaves no English poster behind
+    first.owns = sorted(content.locales) if school.language else first.locales
+    return first
 
 
 def compose_all(content: Content, styles: Styles, layouts: dict[str, Layout], fonts: FontBook,
@@ -152,7 +188,7 @@ def compose_all(content: Content, styles: Styles, layouts: dict[str, Layout], fo
         raise InputError([Problem(None, "--layout", "the chosen layouts all need a school profile; add --school")])
     for i, finish in enumerate(finishes(opts)):
         for name in wanted:
-            key = (name, finish)
+            key = (name, finish, opts.locale)
             if national is not None and key in national:
                 for doc in national[key]:
                     doc = dataclasses.replace(doc, school=content.school_id)
@@ -170,7 +206,7 @@ def compose_all(content: Content, styles: Styles, layouts: dict[str, Layout], fo
     if errors:
         raise PreflightError(errors)
     warnings = list(dict.fromkeys(p for p in problems if p.warning))
-    return Plan(content, styles, {n: layouts[n] for n in wanted}, docs, warnings)
+    return Plan(content, styles, {n: layouts[n] for n in wanted}, docs, warnings, [(opts.locale, wanted)])
 
 
 def render_all(p: Plan, opts: Options, progress: Callable[[str], None] | None = None) -> list[Output]:
@@ -195,12 +231,14 @@ def web_copies(p: Plan, opts: Options) -> dict[str, bytes]:
     from .write_html import render_html
 
     files = {}
-    for name, lay in sorted(p.layouts.items()):
-        parts = [p.content.school_id] if p.content.school_id else []
-        if opts.locale != "en-GB":
-            parts.append(opts.locale)
-        path = "/".join([*parts, "web", f"{name}.html"])
-        files[path] = render_html(lay, p.styles, p.content, chain(opts)).encode("utf-8")
+    for locale, names in p.runs:  # a bilingual school's leaflet is made in Welsh and in English
+        o = dataclasses.replace(opts, locale=locale)
+        for name in sorted(names):
+            parts = [p.content.school_id] if p.content.school_id else []
+            if locale != "en-GB":
+                parts.append(locale)
+            path = "/".join([*parts, "web", f"{name}.html"])
+            files[path] = render_html(p.layouts[name], p.styles, p.content, chain(o)).encode("utf-8")
     return files
 
 
@@ -246,9 +284,9 @@ def manifest(p: Plan, outputs: list[Output], opts: Options) -> dict:
     return {
         "generator": {"name": "cseprint", "version": __version__},
         "content": {"version": p.content.edition.version, "date": p.content.edition.date.isoformat()},
-        "locale": opts.locale,
+        "locale": p.locales[0] if p.runs else opts.locale,
         "school": p.content.school_id,
-        "translation_reviewed": p.content.locale_info[opts.locale].reviewed,
+        "translation_reviewed": all(p.content.locale_info[loc].reviewed for loc in p.locales or [opts.locale]),
         "unverified_contacts": unverified,
         "files": files,
     }

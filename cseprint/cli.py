@@ -203,7 +203,7 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
         print(file=sys.stderr)
     outputs, man = built.outputs, built.manifest
     web, pngs = man["web"], man["previews"]
-    write_atomically(opts.out, outputs, man, built.extra, scopes={(p.content.school_id, opts.locale)},
+    write_atomically(opts.out, outputs, man, built.extra, scopes=p.scopes,
                      locales=set(p.content.locales))
     out_name = _rel(opts.out)
     for o in sorted(outputs, key=lambda o: o.path):
@@ -215,10 +215,11 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
     print(f"wrote {len(web)} accessible web pages: {', '.join(f'{out_name}/{w}' for w in sorted(web))}")
     if pngs:
         print(f"wrote {out_name}/previews/: {len(pngs) - 1} PNG pages; open {out_name}/previews/index.html")
-    info = p.content.locale_info[opts.locale]
-    if not info.reviewed:
-        print(f"WARNING: the {info.name} ({opts.locale}) text is a draft not yet reviewed by a fluent speaker "
-              f"(content/{opts.locale}/_locale.yaml: reviewed: false); the manifest says so too.")
+    for loc in p.locales:
+        info = p.content.locale_info[loc]
+        if not info.reviewed:
+            print(f"WARNING: the {info.name} ({loc}) text is a draft not yet reviewed by a fluent speaker "
+                  f"(content/{loc}/_locale.yaml: reviewed: false); the manifest says so too.")
     fell = sorted({k for o in outputs for k in o.doc.fell_back})
     if fell:
         print(f"WARNING: printed in English because {opts.locale} lacks them: {', '.join(fell)}")
@@ -281,7 +282,7 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
             "files": files,
         }
         if good:
-            scopes = {(r.school, opts.locale) for r in good}  # failed schools keep their earlier files
+            scopes = {(r.school, loc) for r in good for loc in r.owns}  # failed schools keep their earlier files
             commit(opts.out, stage, [f["path"] for f in files] + packs, man, scopes, locales)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
