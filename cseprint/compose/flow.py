@@ -220,7 +220,7 @@ def measure_stack(c: Composer, box: Box, region: Region) -> Measured:
 
 
 def _measure_across(c: Composer, box: Box, region: Region) -> Measured:
-    """Side by side: fixed widths first, the rest shared by ``grow`` (equally if none grows)."""
+    """Side by side: fixed widths first, the rest shared in proportion to ``grow`` (1 if not given)."""
     w = inner_width(box, region)
     gap = mm(box.gap)
     kids = [k for k in box.boxes if c.shown(k)]
@@ -239,7 +239,7 @@ def across_widths(kids: list[Box], w: float, gap: float) -> list[float]:
     fixed = sum(mm(k.w) for k in kids if k.w is not None)
     free = w - fixed - gap * max(0, len(kids) - 1)
     flex = [k for k in kids if k.w is None]
-    parts = iter(share(free, [k.grow for k in flex]))
+    parts = iter(share(free, [k.grow or 1.0 for k in flex]))  # side by side, grow 0 counts as 1
     return [mm(k.w) if k.w is not None else next(parts) for k in kids]
 
 
