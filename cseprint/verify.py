@@ -78,9 +78,10 @@ def decode_region(page: pdfium.PdfPage, r: Rect, media_w: float, media_h: float,
 RGB_OPERATOR = re.compile(rb"(?<![A-Za-z/])(rg|RG)(?![A-Za-z])")
 
 
-def streams(data: bytes):
+def streams(data: bytes, skip: tuple[bytes, ...] = ()):
     """(dictionary, decoded bytes) of every stream in a PDF as reportlab writes it
-    (one dictionary per object, Flate and ASCII85 filters)."""
+    (one dictionary per object, Flate and ASCII85 filters); streams whose dictionary holds one of
+    ``skip`` are passed over undecoded (a school's photos would cost more to decode than the rest)."""
     pos = 0
     while (i := data.find(b">>\nstream", pos)) >= 0:
         start = data.index(b"\n", i + 9) + 1
@@ -90,6 +91,9 @@ def streams(data: bytes):
             pos = start
             continue
         body = data[start:start + int(m.group(1))]
+        if any(s in head for s in skip):
+            pos = start + int(m.group(1))
+            continue
         try:
             if b"/ASCII85Decode" in head:
                 body = base64.a85decode(body.strip(), adobe=True)
@@ -106,9 +110,7 @@ def check_no_rgb(data: bytes) -> list[str]:
     out = []
     if b"/DeviceRGB" in data:
         out.append("holds RGB (DeviceRGB) in a CMYK file")
-    for head, body in streams(data):
-        if b"/Subtype /Image" in head or b"/Length1" in head:
-            continue  # image data and embedded fonts are not content streams
+    for _head, body in streams(data, skip=(b"/Subtype /Image", b"/Length1")):  # not content streams
         if RGB_OPERATOR.search(body):
             out.append("sets an RGB colour (rg/RG) in a CMYK file")
             break

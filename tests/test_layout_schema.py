@@ -180,3 +180,10 @@ def test_a_text_that_depends_on_a_count_has_only_count_forms(ws: Workspace):
     write(ws, STACK.replace("products.poster_headline", "products.poster_subhead"))
     line = one_of(check(ws), "content key 'products.poster_subhead'", "is a group or list, not a text")
     assert "zero, one, two, and other" in line
+
+
+def test_a_page_alternative_may_narrow_a_boxs_alternatives_to_names_it_has(ws: Workspace):
+    boxes = ALTS.format(alts="    - {name: one}\n    - {name: two, style: heading}")
+    write(ws, boxes, "    alternatives:\n      - name: only-two\n        change:\n          a: {alternatives: [two, twoo]}\n")
+    line = one_of(check(ws), "change.a.alternatives", "unknown alternative of box a 'twoo'")
+    assert "did you mean 'two'?" in line

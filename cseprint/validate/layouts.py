@@ -152,6 +152,9 @@ def _changes(named: bool) -> Record:
 
 BOX.fields["alternatives"] = ListOf(_changes(named=True), required=False, default=[], min_items=1, max_items=12)
 CHANGES = _changes(named=False)
+# a page's arrangement may also narrow a box's own to some of them, in the order it names them
+CHANGES.fields["alternatives"] = ListOf(Str(pattern=NAME_RE, pattern_help="an alternative's name"), required=False,
+                                        default=UNSET, min_items=1)
 PAGE = Record({
     "name": Str(pattern=NAME_RE, pattern_help="a page name in lower-case letters"),
     "background": Str(required=False),
@@ -344,18 +347,40 @@ def _page(p: dict, layout: str, page_w: float, page_h: float, scale: float, ck: 
                          + (f"; did you mean '{hint[0]}'?" if hint else ""))
                 continue
             changes[target] = _fields(ch, scale)
+            if ch["alternatives"] is not UNSET:
+                own = [alt.name for alt in _find(boxes, target).alternatives]
+                for n in ch["alternatives"]:
+                    if n not in own:
+                        ck.error(a["_loc"], f"{key}.change.{target}.alternatives",
+                                 unknown(f"alternative of box {target}", n, dict.fromkeys(own)))
+                changes[target]["_keep"] = tuple(ch["alternatives"])
         alts.append(Alternative(a["name"], a["_loc"], boxes=tuple(_changed(b, changes) for b in boxes)))
     return PageDef(p["name"], boxes, p["background"], tuple(alts))
 
 
+def _find(boxes: tuple[Box, ...], name: str) -> Box | None:
+    for b in boxes:
+        if b.name == name:
+            return b
+        inner = _find(b.boxes, name)
+        if inner is not None:
+            return inner
+    return None
+
+
 def _changed(box: Box, changes: dict[str, dict]) -> Box:
     """``box`` (and the boxes inside it) with a page alternative's changes applied; the box's own
-    alternatives are made again from it, each keeping what it changes itself."""
+    alternatives are made again from it, each keeping what it changes itself (only those the page
+    names, in its order, if it names some)."""
     inner = tuple(_changed(b, changes) for b in box.boxes)
     if box.name not in changes and inner == box.boxes:
         return box
-    base = dataclasses.replace(box, boxes=inner, alternatives=(), **changes.get(box.name, {}))
-    alts = tuple(dataclasses.replace(a, box=dataclasses.replace(base, **dict(a.changes))) for a in box.alternatives)
+    mine = dict(changes.get(box.name, {}))
+    keep = mine.pop("_keep", None)
+    base = dataclasses.replace(box, boxes=inner, alternatives=(), **mine)
+    by_name = {a.name: a for a in box.alternatives}
+    chosen = [by_name[n] for n in keep if n in by_name] if keep else list(box.alternatives)
+    alts = tuple(dataclasses.replace(a, box=dataclasses.replace(base, **dict(a.changes))) for a in chosen)
     return dataclasses.replace(base, alternatives=alts)
 
 
