@@ -20,12 +20,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .build import Options, Output, compose_school, file_entry, load, pack_zip
+from .build import Options, Output, compose_school, file_entry, load, pack_zip, web_copies, write_document
 from .errors import InputError, Location, Problem, VerifyError
 from .fonts import FontBook
 from .load import LDict
 from .schema import Checker
+from .spreadsheet import Sheet, read_csv
+from .terminal import quote
 
 
 @dataclass
@@ -37,6 +38,7 @@ class SchoolResult:
     files: list[dict] = field(default_factory=list)  # manifest entries
     pack: str | None = None
     warnings: list[str] = field(default_factory=list)
+    web: list[str] = field(default_factory=list)  # the school's accessible web copies, also in its pack
     owns: list[str] = field(default_factory=list)  # the languages of its files a build replaces
 
 
@@ -54,7 +56,6 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
     """Build one school's full set into the staging folder (runs in a worker)."""
     from .schools import build_school
     from .verify import verify
-    from .write_pdf import render
 
     row, raw = task
     st = _STATE
@@ -76,11 +77,11 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
     packed: dict[str, bytes] = {}
     failures: list[str] = []
     for path, doc in p.docs:
-        key = doc.layout, doc.variant, doc.finish, doc.locale
+        key = doc.layout, doc.variant, doc.finish, doc.locale, doc.nation
         if not doc.uses_school and key in st["national"]:
             data = st["national"][key]
         else:
-            data = render(doc, rgb=opts.rgb, creator=f"cseprint {__version__}")
+            data = write_document(doc, opts)
             failures.extend(verify(doc, data, rgb=opts.rgb))
             if not doc.uses_school:
                 st["national"][key] = data
@@ -91,26 +92,33 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
         files.append(file_entry(Output(path, doc, data), content, opts))
     if failures:
         return SchoolResult(row, school.id, False, failures)
+    web = web_copies(p, opts)  # the pack holds them too, so a school can put them on its website
+    for path, data in web.items():
+        target = st["stage"] / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        packed[path.split("/", 1)[1]] = data
     pack_path = f"packs/{school.id}.zip"
     target = st["stage"] / pack_path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(pack_zip(packed))
     return SchoolResult(row, school.id, True, [], files, pack_path, [str(w) for w in (*school.warnings, *p.warnings)],
-                        p.owns)
+                        sorted(web), p.owns)
 
 
 def run(opts: Options, csv_path: Path, stage: Path | None, jobs: int | None = None,
-        progress: Callable[[int, int, float], None] | None = None) -> tuple[list[SchoolResult], set[str]]:
+        progress: Callable[[int, int, float], None] | None = None,
+        sheet: Sheet | None = None) -> tuple[list[SchoolResult], set[str]]:
     """Build every row (only check it when ``stage`` is None); results in row order, and the
-    content's locales (the output folder's language folders).
+    content's locales (the output folder's language folders). ``sheet``: the file already read
+    (the CLI reads it first to show its warnings).
 
     Raises InputError for a bad file (unreadable, unknown columns, duplicate ids).
     """
-    from .schools import read_csv
-
-    rows, problems = read_csv(csv_path)
-    if problems:
-        raise InputError(problems)
+    sheet = sheet or read_csv(csv_path)
+    if sheet.problems:
+        raise InputError(sheet.problems)
+    rows = sheet.rows
     if not rows:
         raise InputError([Problem(Location(str(csv_path)), "", "no school rows found")])
     from .languages import LANGUAGES, locales_for
@@ -124,7 +132,7 @@ def run(opts: Options, csv_path: Path, stage: Path | None, jobs: int | None = No
         sid = raw.get("id")
         if isinstance(sid, str):
             if sid in seen:
-                dupes.append(Problem(raw.loc, "id", f"school id '{sid}' is also used on row {seen[sid]}"))
+                dupes.append(Problem(raw.loc, "id", f"school id {quote(sid)} is also used on row {seen[sid]}"))
             seen.setdefault(sid, row)
     if dupes:
         raise InputError(dupes)

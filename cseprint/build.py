@@ -27,8 +27,9 @@ from .document import Document
 from .errors import InputError, PreflightError, Problem, VerifyError
 from .fonts import FontBook
 from .languages import builds, check_content, locales_for
+from .lookup import NATIONS, nation_texts
 from .models import Content, Layout, Styles
-from .preflight import check_document, unverified_contacts
+from .preflight import check_document, check_readability, unverified_contacts, unverified_facts
 from .validate import load_content, load_layouts
 
 FINISHES = {"office": ("office",), "print-shop": ("print-shop",), "both": ("office", "print-shop")}
@@ -52,6 +53,7 @@ class Options:
     fallback_to_english: bool = False
     school: Path | None = None
     today: dt.date = field(default_factory=dt.date.today)
+    nation: str | None = None  # --nation; None: england, or a school profile's own nation
 
 
 @dataclass
@@ -79,14 +81,18 @@ class Plan:
     def locales(self) -> list[str]:
         return [loc for loc, _ in self.runs]
 
-    @property
-    def scopes(self) -> set[tuple[str | None, str]]:
-        return {(self.content.school_id, loc) for loc in self.owns or self.locales}
+
+
+def scope_prefix(school: str | None, nation: str) -> list[str]:
+    """Where a build's files go: a school's folder; else England at the top, another nation in its own."""
+    if school:
+        return [school]
+    return [] if nation == "england" else [nation]
 
 
 def output_path(doc: Document) -> str:
     name = doc.layout + ("-sheet" if doc.variant == "sheet" else "")
-    parts = [doc.school] if doc.school else []
+    parts = scope_prefix(doc.school, doc.nation)
     if doc.locale != "en-GB":
         parts.append(doc.locale)
     if doc.finish == "print-shop":
@@ -130,7 +136,8 @@ def finishes(opts: Options) -> list[Finish]:
         base = PRINT_SHOP if name == "print-shop" else OFFICE
         marks = base.crop_marks if opts.crop_marks is None else opts.crop_marks
         sheet_marks = True if opts.crop_marks is None else opts.crop_marks
-        out.append(Finish(base.name, base.bleed, marks, opts.back_offset, sheet_marks))
+        offset = opts.back_offset if base.sheets else (0.0, 0.0)  # only sheets have backs to shift
+        out.append(dataclasses.replace(base, crop_marks=marks, back_offset=offset, sheet_marks=sheet_marks))
     return out
 
 
@@ -138,10 +145,16 @@ def plan(opts: Options) -> Plan:
     """Load, compose and preflight everything; raise with every problem found."""
     if opts.school is None:
         content, styles, layouts = load(opts)
+        nation = opts.nation or default_nation(content, opts)
+        check_nation(content, opts, nation)
+        content = dataclasses.replace(content, nation=nation)
         return compose_all(content, styles, layouts, FontBook(styles, opts.fonts), opts)
     from .schools import load_profile
 
     school = load_profile(opts.school, opts.content)
+    if opts.nation and opts.nation != school.nation:
+        raise InputError([Problem(school.loc, "nation", f"the profile's nation is {school.nation}, but --nation "
+                                  f"{opts.nation} was given; a school build takes its profile's nation")])
     content, styles, layouts = load(opts, locales_for(school.language, opts.locale))
     p = compose_school(content, school, styles, layouts, FontBook(styles, opts.fonts), opts)
     p.warnings[:0] = school.warnings
@@ -157,6 +170,7 @@ def compose_school(content: Content, school, styles: Styles, layouts: dict[str, 
     plans = []
     for locale, names in builds(school.language, opts.locale, layouts):
         o = dataclasses.replace(opts, locale=locale)
+        check_nation(content, o, school.nation)
         plans.append(compose_all(with_school(content, school, chain(o)), styles, {n: layouts[n] for n in names},
                                  fonts, o, national))
     first = plans[0]
@@ -169,6 +183,23 @@ def compose_school(content: Content, school, styles: Styles, layouts: dict[str, 
     # changes from English to Welsh leaves no English poster behind
     first.owns = sorted(content.locales) if school.language else first.locales
     return first
+
+
+def default_nation(content: Content, opts: Options) -> str:
+    """England; or, for a language that has text for one nation only, that nation (Welsh: Wales)."""
+    ns = content.locales.get(opts.locale)
+    node = ns.entries.get("nations") if ns else None
+    names = list(getattr(node, "entries", {}))
+    return names[0] if len(names) == 1 else "england"
+
+
+def check_nation(content: Content, opts: Options, nation: str) -> None:
+    """The nation must be one of the four and have text in the build's language."""
+    if nation not in NATIONS:
+        raise InputError([Problem(None, "--nation", f"'{nation}' is not a nation; use {', '.join(NATIONS)}")])
+    if nation_texts(content, chain(opts), nation) is None:
+        raise InputError([Problem(None, "--nation", f"content/{opts.locale}/nations.yaml has no text for {nation}; "
+                                  "write and check it there first (or build in another language)")])
 
 
 def compose_all(content: Content, styles: Styles, layouts: dict[str, Layout], fonts: FontBook,
@@ -186,9 +217,14 @@ def compose_all(content: Content, styles: Styles, layouts: dict[str, Layout], fo
               and (not layouts[n].languages or layouts[n].languages[0] == opts.locale)]
     if not wanted:
         raise InputError([Problem(None, "--layout", "the chosen layouts all need a school profile; add --school")])
+    grades: dict[str, float | None] = {}
+    for name in wanted:
+        lay_chain = list(layouts[name].languages) or chain(opts)
+        found, grades[name] = check_readability(layouts[name], content, lay_chain)
+        problems.extend(found)
     for i, finish in enumerate(finishes(opts)):
         for name in wanted:
-            key = (name, finish, opts.locale)
+            key = (name, finish, content.nation, opts.locale)
             if national is not None and key in national:
                 for doc in national[key]:
                     doc = dataclasses.replace(doc, school=content.school_id)
@@ -197,6 +233,7 @@ def compose_all(content: Content, styles: Styles, layouts: dict[str, Layout], fo
             composed = compose(layouts[name], styles, content, fonts, opts.locale, finish,
                                school=content.school_id, fallback=fallback)
             for doc in composed:
+                doc.reading_grade = grades[name]
                 docs.append((output_path(doc), doc))
                 if i == 0:  # the finishes differ only in bleed and marks: check the pages once
                     problems.extend(check_document(doc, content, opts.today, opts.allow_unverified))
@@ -209,16 +246,31 @@ def compose_all(content: Content, styles: Styles, layouts: dict[str, Layout], fo
     return Plan(content, styles, {n: layouts[n] for n in wanted}, docs, warnings, [(opts.locale, wanted)])
 
 
+def write_document(doc: Document, opts: Options) -> bytes:
+    """Draw one document; a CMYK print-shop file is then made PDF/X-1a (``pdfx``).
+
+    With ``--rgb`` a print-shop file stays plain PDF: PDF/X-1a is CMYK only, and a
+    file must never claim a standard it does not meet.
+    """
+    from .write_pdf import render
+
+    data = render(doc, rgb=opts.rgb, creator=f"cseprint {__version__}")
+    if doc.finish == "print-shop" and not opts.rgb:
+        from .pdfx import make_pdfx
+
+        data = make_pdfx(data, doc)
+    return data
+
+
 def render_all(p: Plan, opts: Options, progress: Callable[[str], None] | None = None) -> list[Output]:
     from .verify import verify
-    from .write_pdf import render
 
     outputs: list[Output] = []
     failures: list[str] = []
     for path, doc in p.docs:
         if progress:
             progress(path)
-        data = render(doc, rgb=opts.rgb, creator=f"cseprint {__version__}")
+        data = write_document(doc, opts)
         failures.extend(verify(doc, data, rgb=opts.rgb))
         outputs.append(Output(path, doc, data))
     if failures:
@@ -234,7 +286,7 @@ def web_copies(p: Plan, opts: Options) -> dict[str, bytes]:
     for locale, names in p.runs:  # a bilingual school's leaflet is made in Welsh and in English
         o = dataclasses.replace(opts, locale=locale)
         for name in sorted(names):
-            parts = [p.content.school_id] if p.content.school_id else []
+            parts = scope_prefix(p.content.school_id, p.content.nation)
             if locale != "en-GB":
                 parts.append(locale)
             path = "/".join([*parts, "web", f"{name}.html"])
@@ -266,12 +318,14 @@ def file_entry(o: Output, content: Content, opts: Options) -> dict:
     """One file's line in the manifest (single builds and batches alike)."""
     d = o.doc
     return {
-        "path": o.path, "layout": d.layout, "locale": d.locale, "school": d.school,
+        "path": o.path, "layout": d.layout, "locale": d.locale, "nation": d.nation, "audience": d.audience,
+        "school": d.school, "reading_grade": d.reading_grade,
         "pages": len(d.pages), "sha256": o.sha256, "variant": d.variant, "finish": d.finish,
         "colour": "rgb" if opts.rgb else "cmyk",
         "trim_mm": [round(d.pages[0].trim.w * 25.4 / 72, 2), round(d.pages[0].trim.h * 25.4 / 72, 2)],
         "contacts": sorted(d.contacts),
         "unverified_contacts": unverified_contacts(d, content, opts.today),
+        "unverified_facts": unverified_facts(d, content, opts.today),
         "english_fallback_keys": d.fell_back,
         "content_version": content.edition.version,
         "fit": d.fit,  # the arrangement chosen for each box (or page) that declares alternatives
@@ -285,6 +339,7 @@ def manifest(p: Plan, outputs: list[Output], opts: Options) -> dict:
         "generator": {"name": "cseprint", "version": __version__},
         "content": {"version": p.content.edition.version, "date": p.content.edition.date.isoformat()},
         "locale": p.locales[0] if p.runs else opts.locale,
+        "nation": p.content.nation,
         "school": p.content.school_id,
         "translation_reviewed": all(p.content.locale_info[loc].reviewed for loc in p.locales or [opts.locale]),
         "unverified_contacts": unverified,
@@ -325,18 +380,23 @@ ZIP_DATE = (2000, 1, 1, 0, 0, 0)  # fixed, so packs are reproducible
 
 
 def pack_zip(files: dict[str, bytes]) -> bytes:
-    """A zip of ``files`` ({path inside the zip: bytes}), byte-for-byte reproducible."""
+    """A zip of ``files`` ({path inside the zip: bytes}), byte-for-byte reproducible.
+
+    PDFs are stored as they are: their streams are compressed already, so deflating
+    them again saves under 10% on an office file and nothing on a print-shop file
+    (its 0.77 MB colour profile is compressed), at 40 ms for each print-shop file.
+    """
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for path in sorted(files):
             info = zipfile.ZipInfo(path, ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED if path.endswith(".pdf") else zipfile.ZIP_DEFLATED
             z.writestr(info, files[path])
     return buf.getvalue()
 
 
 def write_atomically(out: Path, outputs: list[Output], man: dict, extra: dict[str, bytes] | None = None,
-                     scopes: set[tuple[str | None, str]] | None = None, locales: set[str] = frozenset()) -> None:
+                     scopes: set[tuple] | None = None, locales: set[str] = frozenset()) -> None:
     """Stage every file beside the output, then move them in and write the manifest last."""
     out.mkdir(parents=True, exist_ok=True)
     stage = new_stage(out)
@@ -357,20 +417,30 @@ def new_stage(out: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=".cseprint-", dir=out))
 
 
-def scope_of(path: str, schools: set[str], locales: set[str]) -> tuple[str | None, str]:
-    """Which build a path belongs to, (school id or None, locale), from where it lies."""
+def build_scope(school: str | None, nation: str | None, locale: str) -> tuple[str | None, str | None, str]:
+    """The scope a build owns: one school's files (its nation is its profile's), or one nation's
+    national files, in one language."""
+    return (school, None if school else (nation or "england"), locale)
+
+
+def scope_of(path: str, schools: set[str], locales: set[str]) -> tuple[str | None, str | None, str]:
+    """Which build a path belongs to, (school id or None, nation or None, locale), from where it lies."""
     parts = path.split("/")
     if parts[0] == "previews":
         parts = parts[1:]
     if parts[0] == "packs" and len(parts) == 2:
-        return parts[1].removesuffix(".zip"), "*"
+        return parts[1].removesuffix(".zip"), None, "*"
     school = parts[0] if len(parts) > 1 and parts[0] in schools else None
     rest = parts[1:] if school else parts
+    nation = None
+    if not school:
+        nation = rest[0] if len(rest) > 1 and rest[0] in NATIONS else "england"
+        rest = rest[1:] if nation != "england" else rest
     locale = rest[0] if len(rest) > 1 and rest[0] in locales else "en-GB"
-    return school, locale
+    return school, nation, locale
 
 
-def commit(out: Path, stage: Path, paths: list[str], man: dict, scopes: set[tuple[str | None, str]],
+def commit(out: Path, stage: Path, paths: list[str], man: dict, scopes: set[tuple],
            locales: set[str]) -> None:
     """Move staged files into place and write the manifest last.
 
@@ -381,7 +451,7 @@ def commit(out: Path, stage: Path, paths: list[str], man: dict, scopes: set[tupl
     the manifest, each with the content version it was made from.
     """
     previous = read_manifest(out)
-    schools = {s for s, _ in scopes if s} | {f.get("school") for f in previous.get("files", [])
+    schools = {s for s, _, _ in scopes if s} | {f.get("school") for f in previous.get("files", [])
                                              if isinstance(f, dict) and isinstance(f.get("school"), str)}
     written = set(paths)
     kept: dict[str, list] = {}
@@ -393,10 +463,10 @@ def commit(out: Path, stage: Path, paths: list[str], man: dict, scopes: set[tupl
             if not isinstance(path, str) or not safe_rel(path) or path in written:
                 continue
             if key == "files" and isinstance(entry, dict):
-                scope = (entry.get("school"), entry.get("locale"))
+                scope = build_scope(entry.get("school"), entry.get("nation"), entry.get("locale"))
             else:
                 scope = scope_of(path, schools, locales)
-            if scope in scopes or (scope[1] == "*" and any(s == scope[0] for s, _ in scopes)):
+            if scope in scopes or (scope[2] == "*" and any(s == scope[0] for s, _, _ in scopes)):
                 stale.append(path)
             elif (out / path).is_file():
                 kept.setdefault(key, []).append(entry)
@@ -414,6 +484,42 @@ def commit(out: Path, stage: Path, paths: list[str], man: dict, scopes: set[tupl
     tmp = stage / MANIFEST
     tmp.write_text(json.dumps(man, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp, out / MANIFEST)
+
+
+def refresh_contact_sheet(out: Path) -> bool:
+    """Re-make ``previews/index.html`` from the whole output folder's manifest, after a build is in place.
+
+    A build replaces only its own scope, so the previews of other builds kept
+    in the folder (another school, the Welsh edition) stay; the contact sheet
+    lists them all, not just the last build's. Without any preview left, the
+    sheet is removed. The manifest lists the sheet exactly when it exists.
+    Returns whether there is a contact sheet.
+    """
+    from .preview import contact_sheet, sheet_entries
+
+    man = read_manifest(out)
+    if not man:
+        return False
+    index = "previews/index.html"
+    groups = sheet_entries(man)
+    listed = [p for p in man.get("previews", []) if p != index]
+    target = out / index
+    if groups:
+        title = "Previews of everything in this folder"
+        page = contact_sheet([], title, groups).encode("utf-8")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(".index.html.tmp")
+        tmp.write_bytes(page)
+        os.replace(tmp, target)
+        listed = sorted([*listed, index])
+    elif target.is_file():
+        target.unlink()
+    if listed != man.get("previews", []):
+        man["previews"] = listed
+        tmp = out / ".manifest.json.tmp"
+        tmp.write_text(json.dumps(man, indent=2) + "\n", encoding="utf-8")
+        os.replace(tmp, out / MANIFEST)
+    return bool(groups)
 
 
 def safe_rel(path: str) -> bool:

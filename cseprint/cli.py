@@ -14,8 +14,10 @@ from pathlib import Path
 
 from . import __version__
 from .errors import CsePrintError, InputError, VerifyError
+from .terminal import quote, safe_streams
 
 PROJECT = Path(__file__).resolve().parent.parent
+COMMANDS = ("build", "check", "list", "check-links", "setup")
 
 DESCRIPTION = """\
 Make print-ready child sexual exploitation (CSE) awareness materials: posters,
@@ -26,17 +28,19 @@ content/contacts.yaml, and every build checks itself before it writes.
 
 EPILOG = """\
 examples:
-  python generate.py                      build everything into output/
-  python generate.py build --layout poster-a4 --finish office
+  python3 generate.py setup               once: install what generate.py needs (into .venv)
+  python3 generate.py                     build everything into output/
+  python3 generate.py build --layout poster-a4 --finish office
                                           just the A4 poster, for an office printer
-  python generate.py check                check content and layouts, write nothing
-  python generate.py list                 show layouts and contacts with their review dates
+  python3 generate.py check               check content and layouts, write nothing
+  python3 generate.py list                show layouts and contacts with their review dates
 
 finishes:
   office      the page is the paper size (A4, A3, 85.6 x 54 mm card); no bleed,
               no marks: print on a school printer at 100% ("actual size").
-  print-shop  3 mm bleed and crop marks outside the trim, TrimBox/BleedBox set,
-              CMYK colour: send these to a printer.
+  print-shop  PDF/X-1a:2003 for FOGRA39 (coated offset): 3 mm bleed and crop
+              marks outside the trim, black overprinting, the wallet card one
+              card a page: send these to a printer as they are.
 
 exit status: 0 success, 1 a problem with the content or layouts (each reported as
 file:line:column: key: message), 2 a mistake in the command itself, 3 a bug.
@@ -52,8 +56,11 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="fonts folder (default: fonts/)")
     p.add_argument("--layout", action="append", metavar="NAME", dest="names",
                    help="build only this layout (repeat for several); see 'list'")
-    p.add_argument("--locale", default="en-GB", metavar="CODE",
+    p.add_argument("--locale", type=locale_code, default="en-GB", metavar="CODE",
                    help="language of the content: a folder in content/, e.g. en-GB or cy (default: en-GB)")
+    p.add_argument("--nation", choices=("england", "wales", "scotland", "northern-ireland"), default=None,
+                   help="whose guidance, roles and referral routes the national materials print (default: england; "
+                        "files for the other nations go into OUT/NATION/); a school build takes its profile's nation")
     p.add_argument("--fallback-to-english", action="store_true",
                    help="print a text in English where the chosen locale lacks it (listed in the manifest); "
                         "without this a missing text is an error")
@@ -71,8 +78,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--crop-marks", action=argparse.BooleanOptionalAction, default=None,
                    help="draw crop marks outside the bleed (default: on for print-shop files, off for office files)")
     p.add_argument("--back-offset", type=_offset, default=(0.0, 0.0), metavar="X,Y",
-                   help="shift the backs of card sheets by X,Y mm (right, down) to match your printer's duplex "
-                        "drift, e.g. 1.5,-0.5 (default: 0,0)")
+                   help="shift the backs of the office card sheets, and their cut guides, by X,Y mm (right, down) "
+                        "to match your printer's duplex drift, e.g. 1.5,-0.5 (default: 0,0)")
     p.add_argument("--allow-unverified", action="store_true",
                    help="print contacts that are unconfirmed or past their review date (named in the summary "
                         "and the manifest)")
@@ -90,9 +97,51 @@ def _offset(text: str) -> tuple[float, float]:
     return (x, y)
 
 
+def locale_code(text: str) -> str:
+    """A language code as people type it (CY, en_gb, EN-gb) in the form the content folders use (cy, en-GB)."""
+    parts = text.strip().replace("_", "-").split("-")
+    if len(parts) == 2 and parts[1]:
+        return f"{parts[0].lower()}-{parts[1].upper()}"
+    return "-".join(parts).lower()
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that answers a mistyped command or option with "did you mean"."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        import difflib
+        import re
+
+        hint = ""
+        m = re.search(r"unrecognized arguments: (\S+)", message)
+        if m and m.group(1).startswith("--"):
+            parsers = [self, *(sp for a in self._actions if isinstance(a, argparse._SubParsersAction)
+                               for sp in a.choices.values())]
+            known = sorted({o for p in parsers for a in p._actions for o in a.option_strings if o.startswith("--")})
+            close = difflib.get_close_matches(m.group(1).split("=")[0], known, n=1)
+            if close:
+                hint = f"\ndid you mean {close[0]}?"
+        super().error(message + hint)
+
+
+def unknown_command(word: str, layouts: Path) -> str | None:
+    """The message for a first word that is neither a command nor an option (None if it is one)."""
+    import difflib
+
+    if word.startswith("-") or word in COMMANDS:
+        return None
+    close = difflib.get_close_matches(word.lower(), COMMANDS, n=1, cutoff=0.5)
+    if close:
+        return f"unknown command {quote(word)}; did you mean '{close[0]}'?"
+    if (layouts / f"{word}.yaml").is_file():
+        return (f"{quote(word)} is a layout, not a command; to build just that one: "
+                f"python3 generate.py build --layout {word}")
+    return f"unknown command {quote(word)}; the commands are: {', '.join(COMMANDS)}"
+
+
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="generate.py", description=DESCRIPTION, epilog=EPILOG,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = Parser(prog="generate.py", description=DESCRIPTION, epilog=EPILOG,
+                formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--version", action="version", version=f"cseprint {__version__}")
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
     b = sub.add_parser("build", help="check, then write PDFs and OUT/manifest.json (the default)",
@@ -118,15 +167,32 @@ def parser() -> argparse.ArgumentParser:
     ls.add_argument("--layouts", type=Path, default=PROJECT / "layouts", metavar="DIR")
     ls.add_argument("--fonts", type=Path, default=PROJECT / "fonts", metavar="DIR")
     ls.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today(), help=argparse.SUPPRESS)
+    sub.add_parser("setup", help="once: install the packages generate.py needs (makes .venv; no need to activate it)",
+                   description="Make the project's own Python environment (.venv) and install the pinned packages "
+                               "from requirements.txt, unless this Python already has them. Safe to run again.")
     return ap
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    """Run one command. Everything printed goes through terminal.SafeStream, so a control character in a
+    file name, CSV cell or YAML key shows as an escape instead of acting on the terminal."""
+    with safe_streams() as raw:
+        return _main(list(sys.argv[1:] if argv is None else argv), raw[1])
+
+
+def _main(argv: list[str], raw_err) -> int:
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "build")
+    why = unknown_command(argv[0], PROJECT / "layouts")
+    if why:
+        parser().error(why)
     args = parser().parse_args(argv)
+    args.raw_err = raw_err
     try:
+        if args.command == "setup":
+            from .bootstrap import setup
+
+            return setup()
         if args.command == "list":
             return cmd_list(args)
         if args.command == "check-links":
@@ -155,6 +221,12 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted; nothing was written.", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug: say so plainly; the traceback only on request
+        from .bootstrap import MODULES, missing_message, venv_python
+
+        top = (getattr(exc, "name", None) or "").split(".")[0]
+        if isinstance(exc, ModuleNotFoundError) and top in MODULES:  # a package is missing: setup, not a bug
+            print(missing_message([MODULES[top]], venv_python()), file=sys.stderr)
+            return 2
         if os.environ.get("CSEPRINT_DEBUG"):
             raise
         print(f"internal error (a bug in the generator, not in your files): {type(exc).__name__}: {exc}\n"
@@ -170,11 +242,12 @@ def _options(args: argparse.Namespace):
                    out=getattr(args, "out", PROJECT / "output"), names=args.names, locale=args.locale,
                    finish=args.finish, rgb=getattr(args, "rgb", False), allow_unverified=args.allow_unverified,
                    crop_marks=args.crop_marks, back_offset=args.back_offset,
-                   fallback_to_english=args.fallback_to_english, school=args.school, today=args.today)
+                   fallback_to_english=args.fallback_to_english, school=args.school, today=args.today,
+                   nation=args.nation)
 
 
 def cmd_build(args: argparse.Namespace, write: bool) -> int:
-    from .build import build_files, plan, write_atomically
+    from .build import build_files, build_scope, plan, refresh_contact_sheet, write_atomically
 
     opts = _options(args)
     if args.schools:
@@ -189,22 +262,17 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
         pages = sum(len(d.pages) for _, d in p.docs)
         print(f"ok: {len(p.layouts)} layouts, {len(p.docs)} documents, {pages} pages checked; nothing written.")
         return 0
-    total = len(p.docs)
-    done = [0]
+    from .preview import PREVIEW_DPI
+    from .progress import Progress
 
-    def progress(path: str) -> None:
-        done[0] += 1
-        if sys.stderr.isatty():
-            bar = "#" * (30 * done[0] // total)
-            print(f"\r[{bar:<30}] {done[0]}/{total} {path:<40}", end="", file=sys.stderr, flush=True)
-
-    built = build_files(opts, with_previews=args.previews, progress=progress, p=p)
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
+    with Progress(len(p.docs), "files", args.raw_err) as bar:
+        built = build_files(opts, with_previews=args.previews, progress=bar.step, p=p)
     outputs, man = built.outputs, built.manifest
     web, pngs = man["web"], man["previews"]
-    write_atomically(opts.out, outputs, man, built.extra, scopes=p.scopes,
+    write_atomically(opts.out, outputs, man, built.extra,
+                     scopes={build_scope(p.content.school_id, p.content.nation, loc) for loc in p.owns or p.locales},
                      locales=set(p.content.locales))
+    sheet = refresh_contact_sheet(opts.out)
     out_name = _rel(opts.out)
     for o in sorted(outputs, key=lambda o: o.path):
         fit = "; fit: " + ", ".join(f"{k} {v}" for k, v in o.doc.fit.items()) if o.doc.fit else ""
@@ -214,7 +282,9 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
           f"{p.content.edition.version} ({p.content.edition.date})")
     print(f"wrote {len(web)} accessible web pages: {', '.join(f'{out_name}/{w}' for w in sorted(web))}")
     if pngs:
-        print(f"wrote {out_name}/previews/: {len(pngs) - 1} PNG pages; open {out_name}/previews/index.html")
+        print(f"wrote {out_name}/previews/: {len(pngs) - 1} PNG pages at {PREVIEW_DPI} dpi")
+    if sheet and pngs:
+        print(f"contact sheet of every build in {out_name}/: {out_name}/previews/index.html")
     for loc in p.locales:
         info = p.content.locale_info[loc]
         if not info.reviewed:
@@ -225,47 +295,87 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
         print(f"WARNING: printed in English because {opts.locale} lacks them: {', '.join(fell)}")
     if man["unverified_contacts"]:
         print("WARNING: printed contacts that are unconfirmed or past review: " + ", ".join(man["unverified_contacts"]))
+    print(next_steps(out_name, [o.path for o in outputs], web, bool(pngs)))
     return 0
+
+
+def next_steps(out_name: str, pdfs: list[str], web: list[str], previews: bool, packs: int = 0,
+               failed: int = 0, source: str = "") -> str:
+    """The summary's last lines: what a person does with what was just made."""
+    steps = []
+    if failed:
+        steps.append(f"fix the {failed} failed row{'s' if failed != 1 else ''} listed above in {source} and run "
+                     "the same command again")
+    if packs:
+        steps.append(f"email each school its pack from {out_name}/packs/ (its PDFs, web pages and how-to-print.pdf)")
+    if previews:
+        steps.append(f"look at every page before printing: open {out_name}/previews/index.html")
+    elif pdfs and not packs:
+        steps.append("to look at every page first, run the same command with --previews")
+    guide = sorted((p for p in pdfs if p.rsplit("/", 1)[-1] == "how-to-print.pdf"), key=len)
+    office = [p for p in pdfs if "print-shop/" not in p]
+    if guide and not packs:
+        steps.append(f"print at actual size (100%), as {out_name}/{guide[0]} explains (paper, which edge to "
+                     "flip, where to cut and fold)")
+    elif office and not packs:
+        steps.append("print at actual size (100%), never 'fit to page'")
+    if any("print-shop/" in p for p in pdfs) and not packs:
+        steps.append("send the print-shop/ files to a print shop as they are")
+    if web and not packs:
+        steps.append(f"put the pages in {out_name}/{web[0].rsplit('/', 1)[0]}/ on your website")
+    return "\nNext:\n" + "\n".join(f"  - {s}" for s in steps) if steps else ""
 
 
 def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
     import shutil
 
     from . import batch
-    from .build import commit, new_stage
+    from .build import commit, new_stage, refresh_contact_sheet
+    from .progress import Progress
 
-    tty = sys.stderr.isatty()
+    bars: list[Progress] = []
 
     def progress(done: int, total: int, elapsed: float) -> None:
-        if not tty and done != total and done % max(1, total // 10):
-            return
-        left = elapsed / done * (total - done)
-        bar = "#" * (30 * done // total)
-        end = "" if tty and done != total else "\n"
-        print(f"\r[{bar:<30}] {done}/{total} schools, {elapsed:5.1f} s, about {left:4.0f} s left",
-              end=end, file=sys.stderr, flush=True)
+        if not bars:
+            bars.append(Progress(total, "schools", args.raw_err, log_lines=True))
+        bars[0].step()
 
     def report(results: list) -> list:
         """Print every failed row and every warning; return the failed rows."""
         bad = [r for r in results if not r.ok]
         for r in bad:
-            print(f"FAILED row {r.row} ({r.school or 'no id'}):", file=sys.stderr)
+            print(f"FAILED row {r.row} ({quote(r.school) if r.school else 'no id'}):", file=sys.stderr)
             for p in r.problems:
                 print(f"  {p}", file=sys.stderr)
         for r in results:
             for w in r.warnings if r.ok else ():
-                print(f"warning: row {r.row} ({r.school}): {w}", file=sys.stderr)
+                print(f"warning: row {r.row} ({quote(r.school)}): {w}", file=sys.stderr)
         return bad
 
+    from .spreadsheet import read_csv
+
+    sheet = read_csv(args.schools)
+    for w in sheet.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+
     if not write:
-        results, _ = batch.run(opts, args.schools, None, jobs=args.jobs, progress=progress)
+        try:
+            results, _ = batch.run(opts, args.schools, None, jobs=args.jobs, progress=progress, sheet=sheet)
+        finally:
+            for b in bars:
+                b.close()
         bad = report(results)
         print(f"checked {len(results)} schools: {len(results) - len(bad)} ok, {len(bad)} with problems; "
               "nothing written.")
         return 1 if bad else 0
     stage = new_stage(opts.out)
     try:
-        results, locales = batch.run(opts, args.schools, stage, jobs=args.jobs, progress=progress)
+        try:
+            results, locales = batch.run(opts, args.schools, stage, jobs=args.jobs, progress=progress,
+                                          sheet=sheet)
+        finally:
+            for b in bars:
+                b.close()
         good = [r for r in results if r.ok]
         bad = report(results)
         if bad and args.strict:
@@ -280,10 +390,13 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
                         "failed": [{"row": r.row, "school": r.school, "problems": r.problems} for r in bad]},
             "packs": packs,
             "files": files,
+            "web": sorted(w for r in good for w in r.web),
         }
         if good:
-            scopes = {(r.school, loc) for r in good for loc in r.owns}  # failed schools keep their earlier files
-            commit(opts.out, stage, [f["path"] for f in files] + packs, man, scopes, locales)
+            # failed schools keep their earlier files; a school that says its language owns them all
+            scopes = {(r.school, None, loc) for r in good for loc in r.owns or [opts.locale]}
+            commit(opts.out, stage, [f["path"] for f in files] + packs + man["web"], man, scopes, locales)
+            refresh_contact_sheet(opts.out)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     out_name = _rel(opts.out)
@@ -291,6 +404,7 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
           f"in {out_name}/packs/)" + (f"; {len(bad)} failed (see above)" if bad else ""))
     if not good:
         print("nothing was written.", file=sys.stderr)
+    print(next_steps(out_name, [f["path"] for f in files], [], False, len(packs), len(bad), _rel(args.schools)))
     return 1 if bad else 0
 
 
@@ -322,17 +436,21 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_check_links(args: argparse.Namespace) -> int:
-    from .links import check_url
+    from .links import check_all, check_url
     from .validate import load_content
 
     content = load_content(args.content)
+    addresses = [(cid, c.web) for cid, c in sorted(content.contacts.items()) if c.web and c.status != "retired"]
+    results, offline = check_all([web for _, web in addresses], lambda u: check_url(u, timeout=args.timeout))
+    if offline:
+        print(f"No connection: none of the first {len(results)} addresses could be reached "
+              f"({results[0].detail}).\nThis computer seems to be offline. Nothing was judged; run "
+              "'python3 generate.py check-links' again when it is connected.", file=sys.stderr)
+        return 1
     bad = 0
-    for cid, c in sorted(content.contacts.items()):
-        if not c.web or c.status == "retired":
-            continue
-        r = check_url(c.web, timeout=args.timeout)
+    for (cid, web), r in zip(addresses, results, strict=True):
         bad += not r.ok
-        print(f"{'ok  ' if r.ok else 'FAIL'} {cid:<16} {c.web}  ({r.detail})")
+        print(f"{'ok  ' if r.ok else 'FAIL'} {cid:<16} {web}  ({r.detail})")
     print(f"\n{bad} address{'es' if bad != 1 else ''} did not answer." if bad else "\nevery address answered.")
     return 1 if bad else 0
 

@@ -159,6 +159,7 @@ class Page:
     images: list[Image] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)
     boxes: list[BoxReport] = field(default_factory=list)
+    folds: list[float] = field(default_factory=list)  # x of each crease (pt, media), mirrored on a back page
 
 
 @dataclass
@@ -184,3 +185,7 @@ class Document:
     uses_school: bool = False  # anything school-specific on it (else it is the national product)
     fit: dict[str, str] = field(default_factory=dict)  # "page.box" -> the alternative chosen (or shown / left out)
     larger: str | None = None  # the layout to suggest when something does not fit (the A3 poster)
+    nation: str = "england"  # whose guidance, roles and routes it prints
+    audience: str = "staff"  # pupils | staff | parents (the layout's)
+    printed: frozenset = frozenset()  # (locale, content key) of every text printed: facts governance reads it
+    reading_grade: float | None = None  # the highest Flesch-Kincaid grade of its boxes' prose (set by preflight)

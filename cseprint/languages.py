@@ -7,6 +7,10 @@
   that version; a layout without one (the staff leaflet, read by one person in
   their own language) is built twice, in Welsh and in English.
 
+A layout whose text exists in one language only (``languages: [en-GB]``, the
+staff guide and the pupils' poster until they are translated) is built only
+in that language, for the schools whose set includes it.
+
 A profile without ``language`` builds what ``--locale`` builds, as before:
 every layout in that language, and with ``--locale cy`` the bilingual ones too.
 """
@@ -22,20 +26,27 @@ BILINGUAL = ("cy", "en-GB")  # Welsh first: bilingual signs in Wales put the Wel
 
 def bilingual_version(name: str, layouts: dict[str, Layout]) -> str | None:
     lay = layouts.get(f"{name}-bilingual")
-    return lay.name if lay is not None and lay.languages else None
+    return lay.name if lay is not None and len(lay.languages) > 1 else None
+
+
+def in_language(lay: Layout, locale: str) -> bool:
+    """A layout made in one language at a time: any, or only the one it names (``languages: [en-GB]``
+    for a text not yet translated)."""
+    return not lay.languages or tuple(lay.languages) == (locale,)
 
 
 def builds(language: str | None, default: str, layouts: dict[str, Layout]) -> list[tuple[str, list[str]]]:
     """(locale, layout names) for each language a school's files are built in, in order."""
-    single = sorted(n for n, lay in layouts.items() if not lay.languages)
     if language is None:
         return [(default, sorted(n for n, lay in layouts.items()
                                  if not lay.languages or lay.languages[0] == default))]
     if language != "bilingual":
-        return [(language, single)]
-    alone = [n for n in single if bilingual_version(n, layouts) is None]
-    together = sorted(n for n, lay in layouts.items() if lay.languages and lay.languages[0] == BILINGUAL[0])
-    runs = [(BILINGUAL[0], sorted(together + alone)), (BILINGUAL[1], alone)]
+        return [(language, sorted(n for n, lay in layouts.items() if in_language(lay, language)))]
+    runs = []
+    for locale in BILINGUAL:
+        alone = [n for n, lay in layouts.items() if in_language(lay, locale) and bilingual_version(n, layouts) is None]
+        together = [n for n, lay in layouts.items() if len(lay.languages) > 1 and lay.languages[0] == locale]
+        runs.append((locale, sorted(together + alone)))
     return [(locale, names) for locale, names in runs if names]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ssl
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 USER_AGENT = "cseprint-check-links/1 (safeguarding materials generator)"
@@ -23,6 +24,7 @@ class LinkResult:
     status: int | None
     final_url: str | None
     detail: str
+    reached: bool = True  # False: no server answered at all (no name lookup, no connection, no reply in time)
 
 
 def check_url(url: str, timeout: float = 5.0, retries: int = 1, context: ssl.SSLContext | None = None) -> LinkResult:
@@ -46,4 +48,25 @@ def check_url(url: str, timeout: float = 5.0, retries: int = 1, context: ssl.SSL
                 reason = getattr(exc, "reason", exc)
                 last = f"{method} failed: {reason}"
                 break
-    return LinkResult(url, False, None, None, last)
+    return LinkResult(url, False, None, None, last, reached=last.startswith(("HEAD answered", "GET answered")))
+
+
+OFFLINE_AFTER = 3  # addresses in a row, from the first, that no server answered
+
+
+def check_all(urls: Iterable[str], check: Callable[[str], LinkResult] = check_url) -> tuple[list[LinkResult], bool]:
+    """Check each address in turn; (results, offline).
+
+    ``offline`` is True when the first ``OFFLINE_AFTER`` addresses (or all,
+    if there are fewer) got no answer from any server: then the computer has
+    no connection, checking stops, and the caller says so once instead of
+    reporting every address as broken.
+    """
+    urls = list(urls)
+    results: list[LinkResult] = []
+    for url in urls:
+        r = check(url)
+        results.append(r)
+        if len(results) == min(OFFLINE_AFTER, len(urls)) and not any(x.reached for x in results):
+            return results, True
+    return results, False

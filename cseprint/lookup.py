@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 from typing import Any
 
 from .models import Contact, Content, Item, Namespace, Text
@@ -106,3 +107,49 @@ def localized_contacts(content: Content, chain: list[str]) -> dict[str, Contact]
             out[cid] = dataclasses.replace(out[cid], name=t.fields["label"].value,
                                            short_name=short.value if short else None)
     return out
+
+
+
+from .habits import NATIONS  # noqa: E402,F401  (the four nation ids, one definition; used by importers)
+
+REF_RE = re.compile(r"(?P<key>[a-z0-9_-]+(?:\.[a-z0-9_-]+)*)(?:\[(?P<id>[a-z0-9][a-z0-9-]*)\](?:\.(?P<field>[a-z0-9_]+))?)?")
+
+
+def ref_text_keys(ns: Namespace, ref: str) -> tuple[set[str], str | None]:
+    """The keys of every Text a content reference covers, in one locale, or (set(), why).
+
+    A reference is a text key (``reporting.staff_first``), a group or list (every text
+    under it), a list member by id (``reporting.routes[ceop]``) or one field of it
+    (``signs.more[lifts].detail``). Ids are used rather than positions so that a
+    reference survives reordering and means the same thing in every language.
+    """
+    m = REF_RE.fullmatch(ref)
+    if not m:
+        return set(), f"{quote(ref)} is not a content reference such as reporting.staff_first or reporting.routes[ceop]"
+    node, why = resolve(ns, m["key"])
+    if why:
+        return set(), why
+    if m["id"]:
+        if not isinstance(node, list):
+            return set(), f"{m['key']} is not a list, so [{m['id']}] names nothing"
+        by_id = {i.id: i for i in node}
+        if m["id"] not in by_id:
+            hint = difflib.get_close_matches(m["id"], list(by_id), n=1)
+            return set(), f"{m['key']} has no member {quote(m['id'])}" + (f"; did you mean '{hint[0]}'?" if hint else "")
+        node = by_id[m["id"]]
+        if m["field"]:
+            if m["field"] not in node.fields:
+                return set(), f"{m['key']}[{m['id']}] has no field {quote(m['field'])}"
+            node = node.fields[m["field"]]
+    return {t.key for t in walk_texts(node) if isinstance(t, Text)}, None
+
+
+def nation_texts(content: Content, chain: list[str], nation: str) -> dict[str, Text] | None:
+    """The {nation.KEY} texts for ``nation`` in the first locale of ``chain`` that has them, or None."""
+    for locale in chain:
+        ns = content.locales.get(locale)
+        node = ns.entries.get("nations") if ns else None
+        group = node.entries.get(nation) if isinstance(node, Namespace) else None
+        if isinstance(group, Namespace):
+            return {k: v for k, v in group.entries.items() if isinstance(v, Text)}
+    return None

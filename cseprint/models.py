@@ -73,6 +73,28 @@ class Contact:
     note: str | None
     loc: Location
     field_locs: dict[str, Location] = field(default_factory=dict, compare=False)
+    printed_with: tuple[str, ...] = ()  # content refs: a product printing this contact must print one of them
+
+    def field_loc(self, name: str) -> Location:
+        return self.field_locs.get(name, self.loc)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One checked statement in ``facts.yaml``: what it says, the public source it rests on,
+    and the content it backs (``printed_as``), so governance can refuse to print it when it is
+    unconfirmed, retired or past its review date, as it does for a contact."""
+
+    id: str
+    claim: str
+    source: str
+    verified_on: dt.date
+    review_by: dt.date
+    status: str  # confirmed | unconfirmed | retired
+    printed_as: tuple[str, ...]
+    note: str | None
+    loc: Location
+    field_locs: dict[str, Location] = field(default_factory=dict, compare=False)
 
     def field_loc(self, name: str) -> Location:
         return self.field_locs.get(name, self.loc)
@@ -105,6 +127,7 @@ class LocaleInfo:
     name: str
     reviewed: bool
     note: str | None
+    english_terms: tuple[str, ...] = ()  # English names inside this language's text (marked lang in web copies)
 
 
 @dataclass(frozen=True)
@@ -119,8 +142,10 @@ class Content:
     school_id: str | None = None
     school_fields: dict[str, str] = field(default_factory=dict)  # {school.name}, {school.role_name}, ...
     school_people: tuple = ()  # schools.Person: the DSL first, then the deputies
-    school_roles: dict[str, str] = field(default_factory=dict)  # the role's name in each language (bilingual)
+    school_roles: dict[str, dict[str, str]] = field(default_factory=dict)  # locale -> role_name, deputy_role_name
     school_logo: ImageRef | None = None
+    facts: dict[str, Fact] = field(default_factory=dict)
+    nation: str = "england"  # the build's nation: {nation.KEY} reads content/<locale>/nations.yaml's namespace for it
 
 
 @dataclass(frozen=True)
@@ -216,6 +241,7 @@ class Box:
     bullet: bool = True
     contacts: tuple[str, ...] = ()
     contact_field: str = "phone"
+    contact_name: str = "short"  # short: the name that says who the number is for (tight spaces); name: the full name
     number_style: str = "number"
     qr: str | None = None
     qr_size: float = 30.0
@@ -283,3 +309,6 @@ class Layout:
     file: str
     loc: Location
     larger: str | None = None  # the layout to suggest when nothing fits (the A3 poster for the A4 one)
+    audience: str = "staff"  # pupils | staff | parents
+    max_reading_grade: float | None = None  # Flesch-Kincaid grade no box's prose may exceed (checked in preflight)
+    draft_band: str = "top"  # where an unreviewed translation's band goes: top | bottom

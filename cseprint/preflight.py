@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
+from . import prepress
 from .document import FIT_TOL, Document, Page, Rect
 from .errors import Problem
-from .models import Content
+from .lookup import ref_text_keys
+from .models import Box, Content, Layout, Text
 
 IMAGE_MIN_DPI = 150
 SMALL_MIN_PT = 6.0  # floor for 'small' text (edition line, captions on cards)
@@ -47,6 +49,7 @@ def check_document(doc: Document, content: Content, today: dt.date, allow_unveri
         for page in doc.pages:
             problems.extend(_check_page(doc, page))
     problems.extend(check_contacts(doc, content, today, allow_unverified))
+    problems.extend(check_facts(doc, content, today, allow_unverified))
     return problems
 
 
@@ -144,6 +147,17 @@ def _check_page(doc: Document, page: Page) -> list[Problem]:
                                f"image {im.path.rsplit('/', 1)[-1]} prints at {im.dpi:.0f} dpi; at least "
                                f"{IMAGE_MIN_DPI} dpi (ideally 300) looks sharp: use a larger image", warning=True))
     out.extend(p for p in _overlaps(doc, page, reports) if not spilled)
+    out.extend(prepress.check_page(doc, page, reports))  # registration, folds, QR modules
+    band = reports.get("draft-band")
+    if band is not None:
+        for ln in page.lines:
+            if ln.box != band.box and _ink(ln).overlaps(band.rect, tol=0.5):
+                rep = reports.get(ln.box)
+                out.append(Problem(rep.loc if rep else None, _key(doc, page.name, ln.box, ln.key),
+                                   f"text '{ln.text[:30]}' lies under the draft band (the translation is not yet "
+                                   "reviewed); move the box clear of it, or put the band at the other edge "
+                                   "(draft_band: top|bottom)"))
+                break
     floor_mm = QR_MIN_MM.get(doc.kind, 30.0)
     for q in page.qrcodes:
         rep = reports.get(q.box)
@@ -221,3 +235,133 @@ def _ink(ln) -> Rect:
 
 def _overlap(a: Rect, b: Rect) -> bool:
     return a.overlaps(b, tol=0.5)
+
+
+def check_facts(doc: Document, content: Content, today: dt.date, allow_unverified: bool) -> list[Problem]:
+    """Governance for the facts registry, as for contacts: never print the text of a retired fact,
+    nor of an unconfirmed or overdue one unless allowed; and a contact that must be explained
+    (CEOP: reports are not anonymous, what happens next) is printed only with its explanation."""
+    out: list[Problem] = []
+    by_locale: dict[str, set[str]] = {}
+    for locale, key in doc.printed:
+        by_locale.setdefault(locale, set()).add(key)
+
+    def covers(ref: str) -> bool:
+        for locale, keys in by_locale.items():
+            ns = content.locales.get(locale)
+            if ns is not None and keys & ref_text_keys(ns, ref)[0]:
+                return True
+        return False
+
+    for f in sorted(content.facts.values(), key=lambda f: f.id):
+        hit = [ref for ref in f.printed_as if covers(ref)]
+        if not hit:
+            continue
+        key = f"facts.{f.id}"
+        where = f"layout {doc.layout} would print it ({hit[0]})"
+        if f.status == "retired":
+            out.append(Problem(f.field_loc("status"), key, f"is retired but {where}; remove that text"))
+        elif not allow_unverified and f.status == "unconfirmed":
+            out.append(Problem(f.field_loc("status"), key, f"is unconfirmed but {where}; check it against a public "
+                               "source and set status: confirmed, or pass --allow-unverified"))
+        elif not allow_unverified and f.review_by < today:
+            out.append(Problem(f.field_loc("review_by"), key, f"was due for review on {f.review_by} and {where}; "
+                               "check it, update verified_on and review_by, or pass --allow-unverified"))
+    for cid in sorted(doc.contacts):
+        c = content.contacts.get(cid)
+        if c is not None and c.printed_with and not any(covers(ref) for ref in c.printed_with):
+            out.append(Problem(c.field_loc("printed_with"), f"contacts.{cid}.printed_with",
+                               f"layout {doc.layout} prints {cid} without what must go with it (one of "
+                               f"{', '.join(c.printed_with)}); add that text to the layout"))
+    return out
+
+
+def unverified_facts(doc: Document, content: Content, today: dt.date) -> list[str]:
+    keys = {k for _, k in doc.printed}
+    out = []
+    for f in content.facts.values():
+        if f.status == "unconfirmed" or f.review_by < today:
+            for locale in {loc for loc, _ in doc.printed}:
+                ns = content.locales.get(locale)
+                if ns is not None and any(keys & ref_text_keys(ns, r)[0] for r in f.printed_as):
+                    out.append(f.id)
+                    break
+    return sorted(set(out))
+
+
+SENTENCE_END = (".", "!", "?", ":", ";")
+SCORED_KINDS = ("text", "list", "qr")
+
+
+def box_prose(layout: Layout, content: Content, chain: list[str]) -> list[tuple[Box, str, str]]:
+    """(box, page name, prose) for every box whose words a reader reads as sentences: headings,
+    texts, list entries and QR labels, with placeholders filled in (contact names, the nation's
+    terms). Numbers, addresses, contact rows and the edition line are not prose and are left out.
+    Each piece is one sentence at least (a heading counts as one)."""
+    from . import textmarkup
+    from .lookup import localized_contacts, nation_texts, resolve_in
+
+    out = []
+    for page in layout.pages:
+        for b in page.boxes:
+            if b.kind not in SCORED_KINDS:
+                continue
+            if (b.when == "school") != bool(content.school_id) and b.when != "always":
+                continue
+            ch = [b.locale] if b.locale else chain
+            registry = localized_contacts(content, ch)
+            nation = nation_texts(content, ch, content.nation)
+            texts = []
+            keys = [k for k in (b.heading, b.label) if k] + list(b.text if b.kind == "text" else ())
+            for k in keys:
+                node, _ = resolve_in(content, ch, k)
+                if isinstance(node, Text):
+                    texts.append(node)
+            if b.kind == "list" and b.items:
+                items, _ = resolve_in(content, ch, b.items)
+                if isinstance(items, list):
+                    by_id = {i.id: i for i in items}
+                    for item in ([by_id[i] for i in b.only if i in by_id] if b.only else items):
+                        for f in b.show.split("+"):
+                            t = item.get(f) or (item.get("label") if f == "short" else None)
+                            if t is not None:
+                                texts.append(t)
+            pieces = []
+            for t in texts:
+                try:
+                    spans = textmarkup.parse(t.value, registry, content.edition, school=content.school_fields,
+                                             nation=nation)
+                except textmarkup.NeedsSchool:
+                    continue
+                words = " ".join("".join(" " if sp is textmarkup.LINE_BREAK else sp.text for sp in spans).split())
+                if words:
+                    pieces.append(words if words.endswith(SENTENCE_END) else words + ".")
+            if pieces:
+                out.append((b, page.name, " ".join(pieces)))
+    return out
+
+
+def reading_grade(prose: str) -> float:
+    """Flesch-Kincaid grade (textstat's, syllables from the CMU dictionary, else pyphen)."""
+    import textstat
+
+    return float(textstat.flesch_kincaid_grade(prose))
+
+
+def check_readability(layout: Layout, content: Content, chain: list[str]) -> tuple[list[Problem], float | None]:
+    """The layout's ``max_reading_grade`` for its audience, box by box; return the problems and the
+    highest grade found. The formula is for English, so only English text is scored."""
+    problems: list[Problem] = []
+    worst: float | None = None
+    for b, page, prose in box_prose(layout, content, chain):
+        locale = b.locale or chain[0]
+        if not locale.startswith("en"):
+            continue
+        grade = reading_grade(prose)
+        worst = grade if worst is None else max(worst, grade)
+        if layout.max_reading_grade is not None and grade > layout.max_reading_grade + 1e-9:
+            problems.append(Problem(b.loc, f"{layout.name}: page {page}: box {b.name}",
+                                    f"reads at Flesch-Kincaid grade {grade:.1f}; the limit for {layout.audience} "
+                                    f"here is {layout.max_reading_grade:.1f} (max_reading_grade): use shorter "
+                                    "sentences and shorter words"))
+    return problems, worst

@@ -18,6 +18,7 @@ from typing import Any
 
 from .errors import Location, Problem
 from .load import LDict, LList
+from .terminal import escape
 
 MISSING: Any = object()
 LOCALE_RE = r"[a-z]{2,3}(-[A-Z]{2})?"
@@ -26,8 +27,7 @@ ID_RE = r"[a-z0-9][a-z0-9-]*"
 
 def quote(value: Any, limit: int = 60) -> str:
     """Quote a user's value for a message, shortened and with controls made visible."""
-    text = repr(value) if not isinstance(value, str) else value
-    text = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text)
+    text = escape(repr(value) if not isinstance(value, str) else value)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return f"'{text}'" if isinstance(value, str) else text

@@ -6,18 +6,17 @@ children's services numbers. Its numbers become contacts in the registry
 (``school-council``, ``school-council-ooh``, ``school-partnership``) so they
 pass the same checks and reach text through the same placeholders.
 
-The nation chooses the role's name (the notes: Designated Safeguarding Lead
-in England, Designated Safeguarding Person in Wales, Designated Teacher in
-Northern Ireland). For Scotland our sources give no name, so a Scottish
-profile must say ``role_name`` itself.
+The nation chooses the role's name and its deputy's, from the build
+language's ``nations.yaml`` (Designated Safeguarding Lead in England,
+Designated Safeguarding Person in Wales, child protection coordinator in
+Scotland, Designated Teacher in Northern Ireland; sources in facts.yaml). A
+profile may name them itself (``role_name``, ``deputy_role_name``).
 """
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,17 +24,17 @@ from typing import Any
 
 from . import phones
 from .errors import InputError, Location, Problem
-from .load import LDict, LList, display_name, load_yaml
+from .habits import NATIONS, Nation, UKDate  # noqa: F401  (NATIONS: the ids, for code that imports them from here)
+from .load import LDict, display_name, load_yaml
 from .models import Contact, Content, ImageRef
-from .schema import MISSING, Checker, Date, ListOf, Record, Str, quote
+from .schema import MISSING, Checker, ListOf, Record, Str, quote
 
-NATIONS = ("england", "wales", "scotland", "northern-ireland")
 LANGUAGES = ("en-GB", "cy", "bilingual")  # what each builds: see languages.py
 MAX_IMAGE_BYTES = 8_000_000
 MAX_IMAGE_PIXELS = 40_000_000
 MAX_DEPUTIES = 12
 ID_RE = r"[a-z0-9][a-z0-9-]{0,60}"
-RESERVED_IDS = ("print-shop", "web", "previews", "packs")  # folders of the output
+RESERVED_IDS = ("print-shop", "web", "previews", "packs", *NATIONS)  # folders of the output
 REVIEW_DAYS = 365
 
 
@@ -54,7 +53,8 @@ class School:
     id: str
     name: str
     nation: str
-    role_name: str | None  # the profile's own; else the nation's, from content/<locale>/roles.yaml
+    role_name: str | None  # the profile's own; else the nation's, from content/<locale>/nations.yaml
+    deputy_role_name: str | None
     logo: ImageRef | None
     dsl: Person
     deputies: tuple[Person, ...]
@@ -84,9 +84,10 @@ PERSON = Record({
 PROFILE = Record({
     "id": Str(required=False, pattern=ID_RE, pattern_help="lower-case letters, digits and hyphens, e.g. oakfield-primary"),
     "name": Str(max_len=150, multiline=False),
-    "nation": Str(choices=NATIONS),
+    "nation": Nation(),  # England, Wales/Cymru, Scotland, Northern Ireland/NI, in any case
     "language": Str(required=False, choices=LANGUAGES),
     "role_name": Str(required=False, max_len=60, multiline=False),
+    "deputy_role_name": Str(required=False, max_len=80, multiline=False),
     "logo": Str(required=False, max_len=300, multiline=False),
     "dsl": PERSON,
     "deputies": ListOf(PERSON, required=False, default=[], max_items=MAX_DEPUTIES),
@@ -98,7 +99,7 @@ PROFILE = Record({
     }),
     "partnership_web": Str(required=False, pattern=r"https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]*)?",
                            pattern_help="an https:// address with no spaces"),
-    "checked_on": Date(),
+    "checked_on": UKDate(),  # 2026-11-20, 20/11/2026, 20 Nov 2026: day first, and a warning saying how it was read
 })
 
 
@@ -152,15 +153,17 @@ def check_image(rel: str | None, content_root: Path, loc: Location, key: str, ck
 
 
 def build_school(raw: Any, loc: Location, default_id: str, content_root: Path, ck: Checker) -> School | None:
+    for p in getattr(raw, "row_problems", ()):  # a spreadsheet row's own trouble (spreadsheet.py)
+        ck.error(p.location, p.key, p.message)
+    for p in getattr(raw, "row_warnings", ()):
+        ck.warn(p.location, p.key, p.message)
+    if ck.errors:
+        return None
     got = PROFILE.check(raw, loc, "", ck)
     if got is MISSING:
         return None
     nation = got["nation"]
-    role = got["role_name"]  # None: the locale's roles.<nation> at build time
-    if role is None and nation == "scotland":
-        ck.error(loc, "role_name", "missing; for a school in Scotland write the safeguarding role's name "
-                 "(our sources give none for Scotland)")
-        return None
+    role = got["role_name"]  # None: the locale's nations.<nation>.role at build time
     sid = got["id"] or default_id
     if not re.fullmatch(ID_RE, sid):
         ck.error(loc, "id", f"{quote(sid)} is not a usable id; write id: with lower-case letters, digits and hyphens")
@@ -183,7 +186,7 @@ def build_school(raw: Any, loc: Location, default_id: str, content_root: Path, c
     logo = check_image(got["logo"], content_root, raw.loc_of("logo") if isinstance(raw, LDict) else loc, "logo", ck)
     if ck.errors:
         return None
-    return School(sid, got["name"], nation, role, logo, dsl, deputies, council["name"], council_phone,
+    return School(sid, got["name"], nation, role, got["deputy_role_name"], logo, dsl, deputies, council["name"], council_phone,
                   council["hours"], out_of_hours, got["partnership_web"], got["checked_on"], loc,
                   tuple(p for p in ck.warnings), got["language"])
 
@@ -197,116 +200,24 @@ def load_profile(path: Path, content_root: Path) -> School:
     return school
 
 
-# --- spreadsheets ---------------------------------------------------------------------------------
-
-CSV_COLUMNS = ["id", "name", "nation", "language", "role_name", "logo", "checked_on",
-               "dsl_name", "dsl_role", "dsl_photo", "dsl_phone", "dsl_location",
-               "council_name", "council_phone", "council_hours", "council_out_of_hours", "partnership_web"]
-DEPUTY_RE = re.compile(r"deputy([1-9][0-9]?)_(name|role|photo|phone|location)")
-
-
-def read_csv(path: Path) -> tuple[list[tuple[int, LDict]], list[Problem]]:
-    """Rows of a local authority's spreadsheet as profile mappings, with row numbers.
-
-    UTF-8 with or without a byte-order mark (Excel's "CSV UTF-8"); headers are
-    matched case-insensitively with spaces as underscores.
-    """
-    name = display_name(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return [], [Problem(Location(name), "", f"not UTF-8 (byte {exc.start}); export the sheet as 'CSV UTF-8'")]
-    except OSError as exc:
-        return [], [Problem(Location(name), "", f"cannot read: {exc.strerror}")]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        return [], [Problem(Location(name), "", "the file is empty")]
-    except csv.Error as exc:
-        return [], [Problem(Location(name, 1, 1), "", f"not a CSV file: {exc}")]
-    cols = [re.sub(r"\s+", "_", h.strip().lower()) for h in header]
-    problems = []
-    for i, c in enumerate(cols):
-        if c not in CSV_COLUMNS and not DEPUTY_RE.fullmatch(c):
-            import difflib
-            hint = difflib.get_close_matches(c, CSV_COLUMNS, n=1)
-            extra = f" (did you mean '{hint[0]}'?)" if hint else ""
-            problems.append(Problem(Location(name, 1, i + 1), c, f"unknown column{extra}; see the README for the columns"))
-    for need in ("name", "nation", "dsl_name", "council_name", "council_phone", "checked_on"):
-        if need not in cols:
-            problems.append(Problem(Location(name, 1, 1), need, "required column is missing"))
-    if problems:
-        return [], problems
-    rows = []
-    try:
-        for row in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            rows.append((line, _row_to_profile(name, line, cols, row)))
-    except csv.Error as exc:
-        return [], [Problem(Location(name, reader.line_num, 1), "", f"broken CSV: {exc}")]
-    return rows, []
-
-
-def _mapping(loc: Location) -> LDict:
-    d = LDict()
-    d.loc, d.key_locs, d.value_locs = loc, {}, {}
-    return d
-
-
-def _row_to_profile(name: str, line: int, cols: list[str], row: list[str]) -> LDict:
-    loc = Location(name, line, 1)
-    prof = _mapping(loc)
-    dsl, council = _mapping(loc), _mapping(loc)
-    deputies: dict[int, LDict] = {}
-    for i, col in enumerate(cols):
-        value = row[i].strip() if i < len(row) else ""
-        if value == "":
-            continue
-        cloc = Location(name, line, i + 1)
-        m = DEPUTY_RE.fullmatch(col)
-        if m:
-            target, key = deputies.setdefault(int(m.group(1)), _mapping(cloc)), m.group(2)
-        elif col.startswith("dsl_"):
-            target, key = dsl, col[4:]
-        elif col.startswith("council_"):
-            target, key = council, col[8:]
-        else:
-            target, key = prof, col
-        target[key] = value
-        target.value_locs[key] = target.key_locs[key] = cloc
-    if len(row) > len(cols):
-        extra = [c for c in row[len(cols):] if c.strip()]
-        if extra:
-            prof["_extra_cells"] = extra
-            prof.value_locs["_extra_cells"] = Location(name, line, len(cols) + 1)
-    for key, sub in (("dsl", dsl), ("council", council)):
-        if sub:
-            prof[key] = sub
-            prof.value_locs[key] = sub.loc
-    if deputies:
-        lst = LList(deputies[k] for k in sorted(deputies))
-        lst.loc, lst.item_locs = loc, [deputies[k].loc for k in sorted(deputies)]
-        prof["deputies"] = lst
-        prof.value_locs["deputies"] = loc
-    return prof
-
-
 # --- joining the national content -----------------------------------------------------------------
 
-def role_name(content: Content, school: School, chain: list[str]) -> str:
-    """The profile's role_name, else the nation's name for the role in the build's language."""
-    if school.role_name:
-        return school.role_name
-    from .lookup import resolve_in
+def role_names(content: Content, school: School, chain: list[str]) -> tuple[str, str]:
+    """The safeguarding role's name and its deputy's: the profile's own, else the nation's in the
+    build's language (a profile that names only the role keeps the nation's deputy title)."""
+    from .lookup import nation_texts
 
-    node, why = resolve_in(content, chain, f"roles.{school.nation}")
-    if node is None or not hasattr(node, "value"):
-        raise InputError([Problem(school.loc, "role_name", f"no role name for {school.nation} in "
-                                  f"{content.root}/{chain[0]}/roles.yaml ({why}); add it or set role_name")])
-    return node.value
+    texts = nation_texts(content, chain, school.nation) or {}
+    found = []
+    for own, key in ((school.role_name, "role"), (school.deputy_role_name, "deputy_role")):
+        if own:
+            found.append(own)
+        elif key in texts:
+            found.append(texts[key].value)
+        else:
+            raise InputError([Problem(school.loc, "role_name", f"no {key} for {school.nation} in "
+                                      f"{content.root}/{chain[0]}/nations.yaml; add it or set {key}_name")])
+    return found[0], found[1]
 
 
 def with_school(content: Content, school: School, chain: list[str]) -> Content:
@@ -331,13 +242,15 @@ def with_school(content: Content, school: School, chain: list[str]) -> Content:
     if school.partnership_web:
         extra["school-partnership"] = Contact(**(base | dict(
             id="school-partnership", name="Local safeguarding partnership", web=school.partnership_web)))
-    fields = {"name": school.name, "role_name": role_name(content, school, chain), "dsl_name": school.dsl.name}
-    roles = {}  # the role's name in every language, for bilingual layouts
+    role, deputy = role_names(content, school, chain)
+    fields = {"name": school.name, "role_name": role, "deputy_role_name": deputy, "dsl_name": school.dsl.name}
+    roles = {}  # the role's names in every language, for bilingual layouts
     for locale in content.locales:
         try:
-            roles[locale] = role_name(content, school, [locale])
+            mine, theirs = role_names(content, school, [locale])
         except InputError:
             continue
-    return dataclasses.replace(content, contacts=content.contacts | extra, school_id=school.id,
+        roles[locale] = {"role_name": mine, "deputy_role_name": theirs}
+    return dataclasses.replace(content, contacts=content.contacts | extra, school_id=school.id, nation=school.nation,
                                school_fields=fields, school_people=school.people, school_logo=school.logo,
                                school_roles=roles)

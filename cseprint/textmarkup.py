@@ -24,18 +24,52 @@ TOKEN_RE = re.compile(r"<(/?)([bi])>|<br\s*/?>|\{\{|\}\}|\{([^{}\n]{0,80})\}")
 PLACEHOLDER_RE = re.compile(r"([a-z0-9][a-z0-9-]*)\.([a-z_]+)")
 CONTACT_FIELDS = ("name", "short_name", "phone", "textphone", "email", "web", "hours")
 EDITION_FIELDS = ("version", "date", "checked")  # checked: the oldest verified_on of the confirmed contacts
-SCHOOL_FIELDS = ("name", "role_name", "dsl_name")  # from a school profile (see schools.py)
+SCHOOL_FIELDS = ("name", "role_name", "deputy_role_name", "dsl_name")  # from a school profile (see schools.py)
+NATION = "nation"  # {nation.KEY}: the build's nation's text (content/<locale>/nations.yaml; keys checked there)
 SCHOOL_CONTACT_PREFIX = "school-"  # contacts a school profile adds: school-council, school-council-ooh, ...
 
-# Literal contact details that must come from the registry instead.
+# Literal contact details that must come from the registry instead. They are matched on the
+# text after letter_o_as_zero, so "O8OO 1111" is seen as the number it spells; digits may be
+# separated by spaces, dots or hyphens ("0 8 0 8 8 0 0 5 0 0 0", "0808.800.5000").
 LITERAL_PATTERNS = [
-    (re.compile(r"(?<![\d.,])(?:\+44\s?\(?0?\)?\s?|0)\d(?:[\s-]{0,2}\d){5,10}(?![\d])"), "a phone number"),
-    (re.compile(r"(?<![\d.,£$])\b(?:999|112|101|111|105|116\s?\d{3}|18001\s?\d{3,11})\b(?![.,]?\d)"), "a phone number"),
+    (re.compile(r"(?<![\d.,£$€])(?:\+\s?4\s?4\s?\(?\s?0?\s?\)?\s?\d|0)(?:[\s.\-]{0,3}\d){6,11}(?!\d)"),
+     "a phone number"),
+    (re.compile(r"(?<![\d.,£$€])\b(?:9[ .]?9[ .]?9|1[ .]?1[ .]?2|1 ?0 ?1|1 ?1 ?1|1 ?0 ?5|1 ?1 ?6(?: ?\d){3}"
+                r"|1 ?8 ?0 ?0 ?1\s?\d{3,11})\b(?![.,]?\d)"), "a phone number"),
     (re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), "an email address"),
     (re.compile(r"(?i)\b(?:https?://|www\.)\S+"), "a web address"),
     (re.compile(r"(?i)\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:org|com|net|gov|police|nhs|ac|co|uk|wales|scot)(?:\.uk)?\b(?:/\S*)?"),
      "a web address"),
 ]
+# What a phone pattern may match that is not a number: a date written with dots or slashes.
+NOT_A_NUMBER = re.compile(r"\d{1,2}([./\-])\d{1,2}\1\d{2,4}")
+_DIGIT_RUN = re.compile(r"(?<![^\W\d_])[0-9Oo](?:[ .\-]?[0-9Oo])+(?![^\W\d_])")
+
+
+def letter_o_as_zero(text: str) -> str:
+    """``text`` with the letter O read as zero wherever it stands among digits ("O8OO 1111" -> "0800 1111").
+
+    Only inside a run of digits and Os (separated by at most one space, dot or
+    hyphen) that holds at least two real digits and touches no other letter,
+    so "O level", "Ooh" and "O2" are left alone. The length never changes, so
+    a match in the result points at the same characters in ``text``.
+    """
+    def swap(m: re.Match) -> str:
+        run = m.group(0)
+        return run.replace("O", "0").replace("o", "0") if sum(ch.isdigit() for ch in run) >= 2 else run
+
+    return _DIGIT_RUN.sub(swap, text)
+
+
+def literal_contact(flat: str) -> tuple[str, str] | None:
+    """(what, the text as written) for the first number or address typed into ``flat``, or None."""
+    canon = letter_o_as_zero(flat)
+    for pattern, what in LITERAL_PATTERNS:
+        for m in pattern.finditer(canon):
+            if what == "a phone number" and NOT_A_NUMBER.fullmatch(m.group(0).strip()):
+                continue
+            return what, flat[m.start():m.end()].strip()
+    return None
 
 
 @dataclass(frozen=True)
@@ -78,13 +112,11 @@ def check_markup(text: str, key: str, loc: Location, ck: Checker) -> None:
     plain.append(text[pos:])
     if open_tags:
         ck.error(loc, key, f"<{open_tags[-1]}> is never closed; add </{open_tags[-1]}>")
-    flat = "".join(plain)
-    for pattern, what in LITERAL_PATTERNS:
-        m = pattern.search(flat)
-        if m:
-            ck.error(loc, key, f"contains {what} typed into the text ({quote(m.group(0).strip())}); numbers and "
-                     "addresses must come from contacts.yaml through a placeholder such as {nspcc.phone}")
-            return
+    found = literal_contact("".join(plain))
+    if found:
+        what, typed = found
+        ck.error(loc, key, f"contains {what} typed into the text ({quote(typed)}); numbers and "
+                 "addresses must come from contacts.yaml through a placeholder such as {nspcc.phone}")
 
 
 def check_placeholders(text: Text, contacts: dict[str, Contact], ck: Checker,
@@ -110,6 +142,8 @@ def _placeholder_problem(ph: str, contacts: dict[str, Contact]) -> str | None:
         return None if fld in EDITION_FIELDS else f"{{{ph}}}: the edition has only {', '.join(EDITION_FIELDS)}"
     if cid == "school":
         return None if fld in SCHOOL_FIELDS else f"{{{ph}}}: a school has only {', '.join(SCHOOL_FIELDS)}"
+    if cid == NATION:
+        return None
     if cid.startswith(SCHOOL_CONTACT_PREFIX) and cid not in contacts:
         return None if fld in CONTACT_FIELDS else f"{{{ph}}}: '{fld}' is not a contact field"
     if cid not in contacts:
@@ -129,8 +163,14 @@ class NeedsSchool(LookupError):
 
 
 def parse(text: str, contacts: dict[str, Contact], edition: Edition, *, bold: bool = False,
-          italic: bool = False, school: dict[str, str] | None = None) -> list[Span]:
-    """Turn validated text into spans. Placeholders become nobreak spans."""
+          italic: bool = False, school: dict[str, str] | None = None,
+          nation: dict[str, Text] | None = None, used: set[str] | None = None) -> list[Span]:
+    """Turn validated text into spans. Placeholders become nobreak spans.
+
+    ``nation`` maps each {nation.KEY} to the build's nation's text, which is parsed in
+    turn (it may name contacts, never another nation text); the keys of the nation
+    texts used are added to ``used``, so governance can see what was printed.
+    """
     spans: list[Span] = []
     b, i = bold, italic
     pos = 0
@@ -161,6 +201,12 @@ def parse(text: str, contacts: dict[str, Contact], edition: Edition, *, bold: bo
                 value = getattr(edition, fld)
                 value = "(never)" if value is None else str(value)  # no confirmed contact at all
                 spans.append(Span(value, b, i, nobreak=True))
+            elif cid == NATION:
+                if not nation or fld not in nation:
+                    raise NeedsSchool(f"{{{cid}.{fld}}}")
+                if used is not None:
+                    used.add(nation[fld].key)
+                spans.extend(parse(nation[fld].value, contacts, edition, bold=b, italic=i, school=school))
             elif cid == "school":
                 if not school or not school.get(fld):
                     raise NeedsSchool(f"{{{cid}.{fld}}}")

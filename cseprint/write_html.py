@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from pathlib import Path
 
 from . import textmarkup
-from .lookup import counted, localized_contacts, resolve_in
+from .lookup import counted, localized_contacts, nation_texts, resolve_in
 from .models import Box, Content, Layout, Styles, Text
 from .textmarkup import Span
 
@@ -34,7 +35,9 @@ a:focus { outline: 3px solid #0b3d91; outline-offset: 2px; }
 .people li { display: flex; gap: 1rem; align-items: flex-start; margin-bottom: 1rem; }
 .people img { width: 6rem; height: 6rem; object-fit: cover; }
 footer { margin-top: 3rem; font-size: .95rem; color: #333; }
+.draft { background: #fff3b0; color: #111; border: 3px solid #111; padding: .5rem 1rem; font-weight: bold; }
 """
+DRAFT_BAND = "DRAFFT / DRAFT translation, not yet reviewed"
 
 
 class HtmlWriter:
@@ -50,13 +53,25 @@ class HtmlWriter:
     def inline(self, t: Text | None, **kw: bool) -> str:
         if t is None:
             return ""
-        spans = textmarkup.parse(t.value, self.registry, self.content.edition, school=self.school_fields(), **kw)
-        return "".join(self.span(s) for s in spans)
+        spans = textmarkup.parse(t.value, self.registry, self.content.edition, school=self.school_fields(),
+                                 nation=nation_texts(self.content, self.chain, self.content.nation), **kw)
+        return self.mark_english("".join(self.span(s) for s in spans))
+
+    def mark_english(self, markup: str) -> str:
+        """Inside another language's text, wrap the English names and words its _locale.yaml lists in
+        lang="en-GB", so a screen reader says them in English (WCAG 3.1.2)."""
+        lang = self.chain[0]
+        info = self.content.locale_info.get(lang)
+        if lang.startswith("en") or info is None or not info.english_terms:
+            return markup
+        terms = sorted(info.english_terms, key=len, reverse=True)
+        pattern = re.compile(r"(<[^>]*>)|\b(" + "|".join(re.escape(html.escape(t)) for t in terms) + r")\b")
+        return pattern.sub(lambda m: m.group(1) or f'<span lang="en-GB">{m.group(2)}</span>', markup)
 
     def school_fields(self) -> dict[str, str]:
-        """The school's fields, its role's name in the language being written (bilingual layouts)."""
-        role = self.content.school_roles.get(self.chain[0])
-        return {**self.content.school_fields, "role_name": role} if role else self.content.school_fields
+        """The school's fields, its role's names in the language being written (bilingual layouts)."""
+        roles = self.content.school_roles.get(self.chain[0])
+        return {**self.content.school_fields, **roles} if roles else self.content.school_fields
 
     def span(self, s: Span) -> str:
         if s is textmarkup.LINE_BREAK:
@@ -93,9 +108,16 @@ class HtmlWriter:
         lang = self.chain[0]
         return (f'<!doctype html>\n<html lang="{html.escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
                 f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{title}</title>\n'
-                f"<style>{CSS}</style>\n</head>\n<body>\n<main>\n" + "\n".join(parts)
+                f"<style>{CSS}</style>\n</head>\n<body>\n" + self.draft_band() + "<main>\n" + "\n".join(parts)
                 + f"\n</main>\n<footer><p>Edition {html.escape(edition.version)}, {edition.date}. "
                 f"Numbers and addresses come from one checked registry.</p></footer>\n</body>\n</html>\n")
+
+    def draft_band(self) -> str:
+        """While any language on the page is an unreviewed translation, say so at the top."""
+        langs = [self.chain[0], *self.layout.languages]
+        if all(self.content.locale_info.get(code) is None or self.content.locale_info[code].reviewed for code in langs):
+            return ""
+        return f'<p class="draft" role="note">{html.escape(DRAFT_BAND)}</p>\n'
 
     def box(self, b: Box) -> str:
         """One box's content; a box pinned to a language is marked with its own lang."""
@@ -135,10 +157,11 @@ class HtmlWriter:
                 fields = b.show.split("+")
                 label = item.get(fields[0]) or item.get("label")
                 detail = item.get("detail") if "detail" in fields else None
+                extra = "".join(f" {self.inline(item.get(f))}" for f in fields[2:] if item.get(f))
                 if detail is not None and fields[0] != "detail":
-                    lis.append(f"<li><strong>{self.inline(label)}</strong>: {self.inline(detail)}</li>")
+                    lis.append(f"<li><strong>{self.inline(label)}</strong>: {self.inline(detail)}{extra}</li>")
                 else:
-                    lis.append(f"<li>{self.inline(detail or label)}</li>")
+                    lis.append(f"<li>{self.inline(detail or label)}{extra}</li>")
             out.append("<ul>" + "".join(lis) + "</ul>")
         elif b.kind == "contacts":
             lis = []
@@ -146,7 +169,8 @@ class HtmlWriter:
                 c = self.registry[cid]
                 value = getattr(c, b.contact_field)
                 span = Span(value, contact=cid, url=b.contact_field == "web")
-                lis.append(f"<li>{html.escape(c.short_name or c.name)}: {self.span(span)}</li>")
+                shown = c.name if b.contact_name == "name" else (c.short_name or c.name)
+                lis.append(f"<li>{self.mark_english(html.escape(shown))}: {self.span(span)}</li>")
             out.append('<ul class="contacts">' + "".join(lis) + "</ul>")
         elif b.kind == "qr":
             cid, fld = b.qr.split(".")
@@ -192,7 +216,8 @@ def _people(w: HtmlWriter, b: Box) -> str:
             titles = []
         else:
             titles = each(lambda: html.escape(plain(w, b.label) if b.label
-                                              else f"Deputy {w.school_fields().get('role_name', '')}"))
+                                              else w.school_fields().get("deputy_role_name")
+                                              or f"Deputy {w.school_fields().get('role_name', '')}"))
         img = f'<img src="{data_uri(p.photo.path)}" alt="Photo of {html.escape(p.name)}">' if p.photo else ""
         lines: list[str] = []
         for text in [html.escape(p.name), *titles, *[html.escape(x) for x in (p.role, p.location) if x]]:
@@ -208,7 +233,8 @@ def _people(w: HtmlWriter, b: Box) -> str:
 
 
 def plain(w: HtmlWriter, key: str) -> str:
-    spans = textmarkup.parse(w.node(key).value, w.content.contacts, w.content.edition, school=w.school_fields())
+    spans = textmarkup.parse(w.node(key).value, w.content.contacts, w.content.edition, school=w.school_fields(),
+                             nation=nation_texts(w.content, w.chain, w.content.nation))
     return "".join(s.text for s in spans if s is not textmarkup.LINE_BREAK)
 
 

@@ -5,30 +5,93 @@ QR modules as one vector path of merged runs, and hairline marks. No
 paragraph markup is ever parsed here, and every font is an embedded TTF
 (``initialFontName`` keeps reportlab from referencing an unembedded Helvetica).
 Output is byte-for-byte reproducible (``invariant=1``).
+
+Two things a print shop needs are done here, at the only place that draws:
+
+* **Black overprints** in print-shop files: every K-only colour (text, fills,
+  QR modules) is drawn with ``/op true`` and ``/OPM 1``, so black prints on
+  top of the colour under it instead of knocking a white hole in it that
+  shows as a halo when the plates are out of line. White and multi-plate
+  colours never overprint (white would vanish).
+* **Subset names**: each embedded font subset is tagged with six capitals
+  derived from the font file and the subset's characters, so two files a
+  shop gangs together never hold two different ``AAAAAA+`` subsets of one
+  face (reportlab numbers every file's subsets from AAAAAA).
+
+PDF/X keys are added afterwards by ``pdfx`` (reportlab cannot write them).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import io
 
 from PIL import Image as PILImage
 from reportlab.lib.colors import CMYKColor, Color
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from .document import Document, Page, QRCode
+from .prepress import k_only  # black alone: the only colour that may overprint
 
 MARK_WIDTH = 0.25  # pt
 
 
+def subset_tag(font_digest: bytes, codes: list[int]) -> str:
+    """Six capital letters naming one subset: a hash of the font file and the subset's
+    characters in their order (which is the subset's encoding). The same subset of the
+    same font always gets the same tag, so builds stay reproducible; any other subset
+    gets another tag (26**6 = 309 million of them)."""
+    h = hashlib.sha256(font_digest)
+    h.update(",".join(map(str, codes)).encode("ascii"))
+    n = int.from_bytes(h.digest()[:8], "big")
+    letters = []
+    for _ in range(6):
+        n, r = divmod(n, 26)
+        letters.append(chr(ord("A") + r))
+    return "".join(letters)
+
+
+class TaggedTTFont(TTFont):
+    """A TrueType font whose subsets are named by ``subset_tag`` instead of AAAAAA, AAAAAB...
+
+    reportlab makes the name inside ``TTFont.addObjects`` from the module-level
+    ``ttfonts.SUBSETN(n)`` and offers no hook, so that function is swapped for the
+    duration of the call (the build is single-threaded within a process).
+    """
+
+    def __init__(self, name: str, path: str):
+        super().__init__(name, path)
+        self.digest = hashlib.sha256(self.face._ttf_data).digest()
+
+    def addObjects(self, doc) -> None:
+        state = self.state.get(doc)
+        tags = [subset_tag(self.digest, list(s)).encode("ascii") for s in (state.subsets if state else [])]
+        with _subset_names(tags):
+            super().addObjects(doc)
+
+
+@contextlib.contextmanager
+def _subset_names(tags: list[bytes]):
+    original = ttfonts.SUBSETN
+    ttfonts.SUBSETN = lambda n, *_: tags[n]
+    try:
+        yield
+    finally:
+        ttfonts.SUBSETN = original
+
+
 def _register(name: str, path: str) -> None:
     try:
-        pdfmetrics.getFont(name)
+        font = pdfmetrics.getFont(name)
     except KeyError:
-        pdfmetrics.registerFont(TTFont(name, path))
+        font = None
+    if not isinstance(font, TaggedTTFont):
+        pdfmetrics.registerFont(TaggedTTFont(name, path))
 
 
 def _colour(doc: Document, name: str, rgb: bool):
@@ -44,7 +107,8 @@ def _registration(rgb: bool):
 
 
 def render(doc: Document, *, rgb: bool = False, creator: str = "cseprint") -> bytes:
-    """Return the PDF bytes for ``doc`` (CMYK unless ``rgb``)."""
+    """Return the PDF bytes for ``doc`` (CMYK unless ``rgb``); a CMYK print-shop file
+    overprints its black (office printers ignore overprint, so office files do not set it)."""
     for name, path in doc.fonts.items():
         _register(name, path)
     first_font = next(iter(doc.fonts)) if doc.fonts else None
@@ -58,29 +122,44 @@ def render(doc: Document, *, rgb: bool = False, creator: str = "cseprint") -> by
     c.setCreator(creator)
     c.setProducer(creator)
     c.setKeywords([doc.layout, doc.locale, doc.finish])
+    overprint = doc.finish == "print-shop" and not rgb
     for page in doc.pages:
-        _page(c, doc, page, rgb)
+        _page(c, doc, page, rgb, overprint)
         c.showPage()
     c.save()
     return buf.getvalue()
 
 
-def _page(c: canvas.Canvas, doc: Document, page: Page, rgb: bool) -> None:
+def _page(c: canvas.Canvas, doc: Document, page: Page, rgb: bool, overprint: bool) -> None:
     c.setPageSize((page.media_w, page.media_h))
     t, b = page.trim, page.bleed
     c.setTrimBox((t.x, t.y, t.x1, t.y1))
     c.setBleedBox((b.x, b.y, b.x1, b.y1))
+
+    def fill(colour: str | None) -> None:
+        """Set the fill colour, and overprint exactly when it is K-only (None: an image, never)."""
+        if colour is not None:
+            c.setFillColor(_colour(doc, colour, rgb))
+        if overprint:
+            c.setFillOverprint(colour is not None and k_only(doc.palette[colour]))
+
+    if overprint:
+        # OPM 1: a 0 in a DeviceCMYK colour leaves that plate alone, so K overprints the
+        # colour under it (with OPM 0 the zeros would knock it out just the same).
+        c.setOverprintMask(1)
     for f in page.fills:
-        c.setFillColor(_colour(doc, f.colour, rgb))
+        fill(f.colour)
         c.rect(f.rect.x, f.rect.y, f.rect.w, f.rect.h, stroke=0, fill=1)
     for im in page.images:
+        fill(None)
         c.drawImage(_image(im.path, rgb), im.rect.x, im.rect.y, im.rect.w, im.rect.h)
     for q in page.qrcodes:
-        _qr(c, doc, q, rgb)
+        fill(q.colour)
+        _qr(c, q)
     for ln in page.lines:
         for r in ln.runs:
             c.setFont(r.font, r.size)
-            c.setFillColor(_colour(doc, r.colour, rgb))
+            fill(r.colour)
             c.drawString(r.x, ln.y, r.text)
     if page.marks:
         c.setStrokeColor(_registration(rgb))
@@ -107,9 +186,9 @@ def _image(path: str, rgb: bool) -> ImageReader:
         return ImageReader(im)
 
 
-def _qr(c: canvas.Canvas, doc: Document, q: QRCode, rgb: bool) -> None:
-    """All dark modules as one path; horizontal runs merged into single rectangles."""
-    c.setFillColor(_colour(doc, q.colour, rgb))
+def _qr(c: canvas.Canvas, q: QRCode) -> None:
+    """All dark modules as one path (in the fill colour already set); horizontal runs
+    merged into single rectangles."""
     p = c.beginPath()
     m = q.module
     top = q.rect.y1

@@ -9,6 +9,8 @@ trap 'rm -rf "$tmp"' EXIT
 "$py" generate.py build --finish office --previews --out "$tmp/national" >/dev/null
 "$py" generate.py build --finish office --previews --out "$tmp/school" \
   --school content/schools/example-school.yaml --layout who-to-tell-a4 >/dev/null
+"$py" generate.py build --finish print-shop --previews --out "$tmp/shop" \
+  --layout wallet-card --layout staff-leaflet >/dev/null
 "$py" generate.py build --finish office --previews --out "$tmp/cy" --locale cy \
   --layout poster-a4-bilingual --layout wallet-card-bilingual >/dev/null
 for team in small-team large-team; do  # the "who to tell" poster for a small and a large (fictional) team
@@ -23,4 +25,6 @@ cp "$tmp/school/previews/example-school/who-to-tell-a4-p1.png" docs/images/who-t
 cp "$tmp/cy/previews/cy/poster-a4-bilingual-p1.png" docs/images/poster-a4-bilingual.png
 cp "$tmp/small-team/previews/small-team-example/who-to-tell-a4-p1.png" docs/images/who-to-tell-small-team.png
 cp "$tmp/large-team/previews/large-team-example/who-to-tell-a4-p1.png" docs/images/who-to-tell-large-team.png
+cp "$tmp/shop/previews/print-shop/wallet-card-p1.png" docs/images/print-shop-wallet-card-p1.png
+cp "$tmp/shop/previews/print-shop/staff-leaflet-p1.png" docs/images/print-shop-staff-leaflet-p1.png
 echo "pictures updated in docs/images/"

@@ -215,3 +215,21 @@ def pdf_text(path: Path) -> str:
 
 def contacts_yaml(ws: Workspace) -> dict:
     return ws.load("content/contacts.yaml")["contacts"]
+
+
+@pytest.fixture(scope="session")
+def shop_builds(tmp_path_factory: pytest.TempPathFactory):
+    """Three builds in memory, both finishes (national English, national Welsh with the bilingual
+    products, the example school): ``build_files`` returns exactly what the CLI writes."""
+    from cseprint.build import Options, build_files
+
+    root = tmp_path_factory.mktemp("shop")
+    snap = Workspace(root / "inputs")
+    today = dt.date.fromisoformat(TODAY)
+    out = {}
+    for label, extra in (("en-GB", {}), ("cy", {"locale": "cy"}),
+                         ("school", {"school": snap.content / "schools" / "example-school.yaml"})):
+        opts = Options(content=snap.content, layouts=snap.layouts, fonts=FONTS, out=root / label, today=today,
+                       **extra)
+        out[label] = build_files(opts)
+    return out

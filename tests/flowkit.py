@@ -103,16 +103,19 @@ def content_folder(root: Path, texts: dict | None = None, welsh: dict | None = N
     (c / "contacts.yaml").write_text(CONTACTS, encoding="utf-8")
     (c / "en-GB" / "t.yaml").write_text(yaml.safe_dump({**TEXTS, **(texts or {})}, allow_unicode=True),
                                         encoding="utf-8")
-    (c / "en-GB" / "roles.yaml").write_text('england: "Lead"\n', encoding="utf-8")
+    (c / "en-GB" / "nations.yaml").write_text("".join(f'{n}: {{role: "Lead", deputy_role: "Deputy lead"}}\n' for n in (
+        "england", "wales", "scotland", "northern-ireland")), encoding="utf-8")
     if welsh is not None:
         (c / "cy").mkdir()
         (c / "cy" / "t.yaml").write_text(yaml.safe_dump(welsh, allow_unicode=True), encoding="utf-8")
-        (c / "cy" / "roles.yaml").write_text('england: "Arweinydd"\n', encoding="utf-8")
+        (c / "cy" / "nations.yaml").write_text('wales: {role: "Arweinydd", deputy_role: "Dirprwy"}\n',
+                                               encoding="utf-8")
     return c
 
 
 HEAD = """\
 kind: poster
+audience: staff
 page: {size: A4, orientation: portrait, bleed: 3, safe: 0}
 min_body_pt: 10
 type_scale: {small: 7, body: 10, number: 10, lead: 12, heading: 12, name: 14, display: 16}

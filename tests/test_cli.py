@@ -223,13 +223,13 @@ def test_builds_of_other_schools_and_languages_are_kept_beside_each_other(ws: Wo
     assert ws.build(out, "--finish", "office", "--school", school, "--layout", "who-to-tell-a4").code == 0
     assert ws.build(out, "--finish", "office", "--locale", "cy", "--layout", "poster-a4").code == 0
     paths = manifest_paths(out)
-    assert {"poster-a4.pdf", "staff-leaflet.pdf", "example-school/who-to-tell-a4.pdf", "cy/poster-a4.pdf"} <= paths
+    assert {"poster-a4.pdf", "staff-leaflet.pdf", "example-school/who-to-tell-a4.pdf", "wales/cy/poster-a4.pdf"} <= paths
     assert files_under(out) == paths
     # a national rebuild of one layout drops the other national files, not the school's or the Welsh ones
     assert ws.build(out, "--finish", "office", "--layout", "poster-a4").code == 0
     paths = manifest_paths(out)
     assert "staff-leaflet.pdf" not in paths and not (out / "staff-leaflet.pdf").exists()
-    assert {"poster-a4.pdf", "example-school/who-to-tell-a4.pdf", "cy/poster-a4.pdf"} <= paths
+    assert {"poster-a4.pdf", "example-school/who-to-tell-a4.pdf", "wales/cy/poster-a4.pdf"} <= paths
     assert files_under(out) == paths
     man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert all(f["content_version"] for f in man["files"])

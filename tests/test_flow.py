@@ -197,7 +197,9 @@ def test_when_none_fits_the_first_is_placed_and_every_attempt_reported(tmp_path:
     (p,) = [p for p in problems if "box box" in p.key]
     assert "none of its 2 arrangements fits the 5.0 mm it has" in p.message
     assert "heading needs 21.0 mm; plain needs 8.8 mm" in p.message
-    assert str(p.location).endswith(":10:9")  # the box in the layout file
+    lines = (tmp_path / "layouts" / "t.yaml").read_text(encoding="utf-8").splitlines()
+    row = next(i for i, t in enumerate(lines) if t.strip() == "- name: box") + 1
+    assert str(p.location).endswith(f"t.yaml:{row}:9")  # the box in the layout file
 
 
 def test_choose_returns_the_first_fitting_else_the_fallback_with_every_attempt():

@@ -14,9 +14,11 @@ from cseprint.validate import load_content, load_layouts
 from .conftest import FONTS, PROJECT, Workspace, pdf_text
 from .test_schools import EXAMPLE
 
-SINGLE = ["poster-a3", "poster-a4", "staff-leaflet", "wallet-card", "who-to-tell-a3", "who-to-tell-a4"]
+SINGLE = ["how-to-print", "poster-a3", "poster-a4", "staff-leaflet", "wallet-card", "who-to-tell-a3", "who-to-tell-a4"]
+ENGLISH_ONLY = ["pupils-poster-a3", "pupils-poster-a4", "staff-guide"]  # languages: [en-GB], not yet translated
 BILINGUAL = ["poster-a3-bilingual", "poster-a4-bilingual", "wallet-card-bilingual", "who-to-tell-a3-bilingual",
              "who-to-tell-a4-bilingual"]
+ALONE = ["how-to-print", "staff-leaflet"]  # no bilingual version: built in Welsh and in English
 
 
 @pytest.fixture(scope="module")
@@ -26,11 +28,11 @@ def layouts():
 
 
 @pytest.mark.parametrize("language, default, want", [
-    ("en-GB", "en-GB", [("en-GB", SINGLE)]),
-    ("en-GB", "cy", [("en-GB", SINGLE)]),  # the profile decides, not --locale
+    ("en-GB", "en-GB", [("en-GB", sorted(SINGLE + ENGLISH_ONLY))]),
+    ("en-GB", "cy", [("en-GB", sorted(SINGLE + ENGLISH_ONLY))]),  # the profile decides, not --locale
     ("cy", "en-GB", [("cy", SINGLE)]),
-    ("bilingual", "en-GB", [("cy", sorted(BILINGUAL + ["staff-leaflet"])), ("en-GB", ["staff-leaflet"])]),
-    (None, "en-GB", [("en-GB", SINGLE)]),  # no language in the profile: what --locale builds, as before
+    ("bilingual", "en-GB", [("cy", sorted(BILINGUAL + ALONE)), ("en-GB", sorted(ALONE + ENGLISH_ONLY))]),
+    (None, "en-GB", [("en-GB", sorted(SINGLE + ENGLISH_ONLY))]),  # no language: what --locale builds, as before
     (None, "cy", [("cy", sorted(SINGLE + BILINGUAL))]),
 ])
 def test_what_each_language_builds(layouts, language, default, want):
@@ -56,12 +58,14 @@ def test_a_bilingual_school_gets_the_bilingual_posters_and_the_leaflet_in_both_l
     r = ws.build(out, "--school", str(profile(tmp_path, language="bilingual")), "--finish", "office")
     assert r.code == 0, r.err
     files = built(out)
-    assert sorted(files) == sorted([f"ysgol-enghraifft/cy/{n}.pdf" for n in BILINGUAL + ["staff-leaflet"]]
-                                   + ["ysgol-enghraifft/cy/wallet-card-bilingual-sheet.pdf",
-                                      "ysgol-enghraifft/staff-leaflet.pdf"])
+    assert sorted(files) == sorted([f"ysgol-enghraifft/cy/{n}.pdf" for n in BILINGUAL + ALONE]
+                                   + ["ysgol-enghraifft/cy/wallet-card-bilingual-sheet.pdf"]
+                                   + [f"ysgol-enghraifft/{n}.pdf" for n in ALONE + ENGLISH_ONLY])
     assert files["ysgol-enghraifft/staff-leaflet.pdf"]["locale"] == "en-GB"
     who = " ".join(pdf_text(out / "ysgol-enghraifft/cy/who-to-tell-a4-bilingual.pdf").split())
-    assert "Person Dynodedig ar gyfer Diogelu" in who and "Designated Safeguarding Person" in who
+    roles = [yaml.safe_load((PROJECT / "content" / loc / "nations.yaml").read_text(encoding="utf-8"))["wales"]["role"]
+             for loc in ("cy", "en-GB")]
+    assert all(" ".join(r.split()) in who for r in roles), roles  # the lead's title in both languages
     assert "Sam Example" in who and who.count("Sam Example") == 1  # a person is named once
     assert files["ysgol-enghraifft/cy/who-to-tell-a4-bilingual.pdf"]["fit"]["poster.people"]
     assert "wrote" in r.out and "fit: poster roomy" in r.out and "poster.people" in r.out
@@ -118,8 +122,8 @@ def test_the_spreadsheets_language_column(ws: Workspace, tmp_path: Path):
     r = ws.build(out, "--schools", str(path), "--finish", "office", "--jobs", "1")
     assert r.code == 0, r.err
     files = built(out)
-    assert {p.split("/")[1] for p in files if p.startswith("english-school/")} == {f"{n}.pdf" for n in SINGLE} | {
-        "wallet-card-sheet.pdf"}
+    assert {p.split("/")[1] for p in files if p.startswith("english-school/")} == {
+        f"{n}.pdf" for n in SINGLE + ENGLISH_ONLY} | {"wallet-card-sheet.pdf"}
     assert all(p.startswith("ysgol-gymraeg/cy/") for p in files if p.startswith("ysgol-gymraeg/"))
     assert "ysgol-ddwy/cy/who-to-tell-a4-bilingual.pdf" in files and "ysgol-ddwy/staff-leaflet.pdf" in files
     assert "Siân Jones" in pdf_text(out / "ysgol-gymraeg/cy/who-to-tell-a4.pdf")
@@ -135,5 +139,5 @@ def test_a_bad_language_in_a_spreadsheet_fails_its_row_only(ws: Workspace, tmp_p
     out = tmp_path / "out"
     r = ws.build(out, "--schools", str(path), "--finish", "office", "--jobs", "1")
     assert r.code == 1
-    assert "row 3 (ysgol-gymraeg)" in r.err and "schools.csv:3:4: language: 'Welsh' is not allowed" in r.err
+    assert "row 3 ('ysgol-gymraeg')" in r.err and "schools.csv:3:4: language: 'Welsh' is not allowed" in r.err
     assert (out / "english-school" / "who-to-tell-a4.pdf").is_file() and (out / "ysgol-ddwy").is_dir()

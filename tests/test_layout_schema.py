@@ -13,6 +13,7 @@ from .test_validate import failed, one_of
 
 HEAD = """\
 kind: poster
+audience: staff
 page: {size: A4, orientation: portrait, bleed: 3, safe: 5}
 type_scale: {small: 7, body: 14, number: 16, lead: 19, heading: 19, display: 30}
 title: products.meta_poster_title

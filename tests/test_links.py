@@ -91,3 +91,38 @@ def test_refused_connection_is_a_result_not_an_exception() -> None:
     s.close()
     r = check_url(f"http://127.0.0.1:{port}/", timeout=1, retries=0)
     assert not r.ok and r.status is None and "failed" in r.detail
+
+
+def _closed_port() -> int:
+    import socket
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def test_no_server_answering_the_first_addresses_is_offline_and_stops_there() -> None:
+    from cseprint.links import OFFLINE_AFTER, check_all
+
+    dead = [f"http://127.0.0.1:{_closed_port()}/{i}" for i in range(OFFLINE_AFTER + 2)]
+    asked: list[str] = []
+
+    def check(url: str):
+        asked.append(url)
+        return check_url(url, timeout=1, retries=0)
+
+    results, offline = check_all(dead, check)
+    assert offline and len(results) == OFFLINE_AFTER and asked == dead[:OFFLINE_AFTER]
+    assert not any(r.reached for r in results)
+
+
+def test_one_answer_among_failures_is_not_offline(server: str) -> None:
+    from cseprint.links import check_all
+
+    urls = [f"http://127.0.0.1:{_closed_port()}/", f"{server}/gone", f"{server}/ok", f"http://127.0.0.1:{_closed_port()}/"]
+    results, offline = check_all(urls, lambda u: check_url(u, timeout=1, retries=0))
+    assert not offline and len(results) == len(urls)
+    assert [r.reached for r in results] == [False, True, True, False]
+    assert [r.ok for r in results] == [False, False, True, False]  # a 404 answered: broken, but online

@@ -23,7 +23,9 @@ def content(tmp_path_factory: pytest.TempPathFactory) -> Content:
 
 
 def spans(text: str, content: Content, **kw) -> list[Span]:
-    return parse(text, content.contacts, content.edition, **kw)
+    from cseprint.lookup import nation_texts
+
+    return parse(text, content.contacts, content.edition, nation=nation_texts(content, ["en-GB"], "england"), **kw)
 
 
 def markup_problems(text: str) -> list[str]:
@@ -164,3 +166,48 @@ def test_content_text_placeholders_all_resolve(content: Content):
         got = spans(t.value, content)
         assert all("<b>" not in s.text and "<i>" not in s.text for s in got), t.key
     assert Path(texts[0].loc.file).suffix == ".yaml"
+
+
+# --- numbers disguised by spaces, dots or the letter O ---------------------------------------------
+
+@pytest.mark.parametrize("text, typed", [
+    ("Call 0 8 0 8 8 0 0 5 0 0 0 now.", "0 8 0 8 8 0 0 5 0 0 0"),
+    ("Call 0808.800.5000 now.", "0808.800.5000"),
+    ("Call 0808-800-5000.", "0808-800-5000"),
+    ("Call 0800 - 1111.", "0800 - 1111"),
+    ("Ring O8O8 8OO 5OOO.", "O8O8 8OO 5OOO"),
+    ("Ring o8o8 8oo 5ooo.", "o8o8 8oo 5ooo"),
+    ("Ring O 8 O 8 8 O O 5 O O O.", "O 8 O 8 8 O O 5 O O O"),
+    ("Ring O8OO 1111.", "O8OO 1111"),
+    ("Call 9 9 9 in an emergency.", "9 9 9"),
+    ("Call 9.9.9 in an emergency.", "9.9.9"),
+    ("Dial 1 1 6 1 2 3.", "1 1 6 1 2 3"),
+    ("Call 1O1 to report.", "1O1"),
+    ("Call +44 (0) 808 800 5000.", "+44 (0) 808 800 5000"),
+    ("Call <b>0 8 0 0</b> 1 1 1 1.", "0 8 0 0 1 1 1 1"),  # tags are not a way round it
+])
+def test_numbers_typed_with_spaces_dots_or_the_letter_o_are_refused(text: str, typed: str):
+    problems = markup_problems(text)
+    assert len(problems) == 1 and "contains a phone number typed into the text" in problems[0]
+    assert f"'{typed}'" in problems[0]  # quoted as written, Os and all
+
+
+@pytest.mark.parametrize("text", [
+    "In 2022, 1 in 5 children said so.", "Year 9 pupils", "aged 11 to 17", "on 20 November 2026",
+    "Room 12", "£1.50 a call", "version 1.2.3", "Ooh, O2 and 3 networks", "O level results", "at 9.30 am",
+    "0.5 per cent", "between 10 and 11 o'clock", "1 2 3 go", "top 10", "COVID-19", "in 2023-24",
+    "Section 11 of the Children Act 2004", "O O O", "01.12.2026", "OOOOOOOOOO", "Oooooh no", "1 in 3 (33%)",
+    "10,000 children", "2,500 reports in 2023", "ages 5 to 11, 11 to 16", "from 0 to 18", "about 0.05",
+    "9 out of 10", "2O23 figures", "aged 0 - 18, 19 - 25", "the 10 o'clock news", "1 in 10 of 100 schools",
+])
+def test_ordinary_prose_with_numbers_and_the_letter_o_is_accepted(text: str):
+    assert markup_problems(text) == []
+
+
+def test_a_spaced_out_number_in_content_stops_the_build_naming_the_key(ws: Workspace):
+    ws.set_text("poster_subhead", "A suspicion is enough. Call O 8 O 8 8 O O 5 O O O.")
+    r = ws.check("--layout", "poster-a4")
+    assert r.code == 1
+    line = next(ln for ln in r.err.splitlines() if "poster_subhead" in ln)
+    assert "products.yaml:" in line and "products.poster_subhead: contains a phone number" in line
+    assert "'O 8 O 8 8 O O 5 O O O'" in line

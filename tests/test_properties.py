@@ -50,8 +50,13 @@ def placeholder_values(ws: Workspace) -> dict[str, str]:
     contacts = ws.load("content/contacts.yaml")["contacts"]
     names = ws.load("content/en-GB/contact_names.yaml") if ws.path("content/en-GB/contact_names.yaml").exists() else {}
     return {"{nspcc.phone}": contacts["nspcc"]["phone"],
-            "{childline.name}": names.get("childline") or contacts["childline"]["name"],
+            "{childline.name}": _label(names.get("childline")) or contacts["childline"]["name"],
             "{edition.version}": str(ws.load("content/edition.yaml")["version"])}
+
+
+def _label(name: str | dict | None) -> str | None:
+    """A contact_names entry is a name, or {label: name, short: name for tight spaces}."""
+    return name.get("label") if isinstance(name, dict) else name
 
 
 def expected_print(text: str, values: dict[str, str]) -> str:

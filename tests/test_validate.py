@@ -69,7 +69,7 @@ def test_wrong_type_or_value_in_layout(ws: Workspace, edit, fragments):
 
 def test_wrong_type_in_contact(ws: Workspace):
     ws.replace("content/contacts.yaml", "    free: true", '    free: "yes"')
-    one_of(failed(ws.check()), "contacts.childline.free", "expected true, false or null")
+    one_of(failed(ws.check()), "contacts.nspcc.free", "expected true, false or null")
 
 
 def test_number_where_text_is_expected(ws: Workspace):

@@ -77,7 +77,7 @@ def test_links_are_the_registrys(web_dir: Path) -> None:
         p = Links()
         p.feed(page.read_text(encoding="utf-8"))
         assert p.lang == "en-GB", page.name
-        assert p.hrefs, page.name
+        assert p.hrefs or page.name == "how-to-print.html", page.name  # printing instructions name no contact
         for href in p.hrefs:
             if href.startswith("https:"):
                 assert href in webs, (page.name, href)

@@ -32,7 +32,7 @@ def test_welsh_build_prints_every_letter(tmp_path: Path) -> None:
     out = tmp_path / "out"
     r = ws.build(out, "--locale", "cy", "--layout", "staff-leaflet", "--finish", "office")
     assert r.code == 0, r.err
-    text = pdf_text(out / "cy" / "staff-leaflet.pdf")
+    text = pdf_text(out / "wales" / "cy" / "staff-leaflet.pdf")
     for letter in WELSH.split():
         assert letter in text, letter
     man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -58,7 +58,7 @@ def test_missing_welsh_key_is_an_error_unless_fallback_asked(tmp_path: Path) -> 
     assert r.code == 0, r.err
     man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert man["files"][0]["english_fallback_keys"] == ["products.poster_subhead"]
-    assert "A suspicion is enough" in pdf_text(out / "cy" / "poster-a4.pdf")
+    assert "A suspicion is enough" in pdf_text(out / "wales" / "cy" / "poster-a4.pdf")
 
 
 def test_bilingual_poster_has_both_languages_with_equal_sizes(tmp_path: Path) -> None:
@@ -66,7 +66,7 @@ def test_bilingual_poster_has_both_languages_with_equal_sizes(tmp_path: Path) ->
     out = tmp_path / "out"
     r = ws.build(out, "--locale", "cy", "--layout", "poster-a4-bilingual", "--finish", "office")
     assert r.code == 0, r.err
-    text = pdf_text(out / "cy" / "poster-a4-bilingual.pdf")
+    text = pdf_text(out / "wales" / "cy" / "poster-a4-bilingual.pdf")
     cy = ws.load("content/cy/products.yaml")["poster_report_heading"]
     en = ws.load("content/en-GB/products.yaml")["poster_report_heading"]
     assert cy in text and en in text and cy != en
@@ -85,7 +85,7 @@ def test_bilingual_card_metadata_is_in_its_lead_language(tmp_path: Path) -> None
     out = tmp_path / "out"
     r = ws.build(out, "--locale", "cy", "--layout", "wallet-card-bilingual", "--finish", "office")
     assert r.code == 0, r.err
-    pdf = pdfium.PdfDocument(out / "cy" / "wallet-card-bilingual.pdf")
+    pdf = pdfium.PdfDocument(out / "wales" / "cy" / "wallet-card-bilingual.pdf")
     try:
         title = pdf.get_metadata_dict()["Title"]
     finally:

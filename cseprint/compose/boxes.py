@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from .. import textmarkup
 from ..document import FIT_TOL, BoxReport, Document, Fill, Image, Mark, Page, Rect, mm
 from ..errors import InputError, Problem
-from ..lookup import counted, localized_contacts, resolve_in
+from ..lookup import counted, localized_contacts, nation_texts, resolve_in
 from ..models import Box, Content, ImageRef, Item, Layout, PageDef, Styles, Text, TextStyle
 from ..textmarkup import Span
 from . import flow, leaves, people
@@ -23,6 +23,10 @@ from .finish import CROP_LENGTH_MM, CROP_OFFSET_MM, Finish
 from .flow import Measured, Region, Uses, choose, inner_rect, skipped
 from .impose import crop_marks, extend_to_bleed, impose
 from .text import Block, Metrics, Typesetter
+
+DRAFT_BOX = "draft-band"
+DRAFT_TEXT = "DRAFFT / DRAFT translation, not yet reviewed"
+DRAFT_STYLE = "draft-band"
 
 
 class Composer:
@@ -66,8 +70,10 @@ class Composer:
         return node
 
     def spans(self, t: Text, **kw: bool) -> list[Span]:
+        used: set[str] = set()
         try:
-            spans = textmarkup.parse(t.value, self.registry, self.content.edition, school=self.school_fields, **kw)
+            spans = textmarkup.parse(t.value, self.registry, self.content.edition, school=self.school_fields,
+                                     nation=nation_texts(self.content, self.chain, self.content.nation), used=used, **kw)
         except textmarkup.NeedsSchool as exc:
             if self.content.school_id:
                 why = f"uses {exc}, which the school profile '{self.content.school_id}' does not give"
@@ -76,6 +82,7 @@ class Composer:
                        "only in boxes with when: school")
             raise InputError([Problem(t.loc, t.key, f"{why} (layout {self.layout.name})")]) from None
         self.uses.contacts.update(s.contact for s in spans if s.contact)
+        self.uses.printed.update((self.chain[0], k) for k in (t.key, *used))  # for the facts' governance
         if any(s.school or (s.contact or "").startswith(textmarkup.SCHOOL_CONTACT_PREFIX) for s in spans):
             self.uses.school = True
         return spans
@@ -109,7 +116,7 @@ class Composer:
         margin = bleed + (CROP_OFFSET_MM + CROP_LENGTH_MM if self.finish.crop_marks else 0.0)
         pages = [self.page(p, margin, bleed, back=i % 2 == 1) for i, p in enumerate(lay.pages)]
         docs = [self.document(pages, "single")]
-        if lay.imposition:
+        if lay.imposition and self.finish.sheets:
             docs.append(self.document(impose(lay, self.compose_for_sheet(), self.finish), "sheet"))
         return docs
 
@@ -132,7 +139,8 @@ class Composer:
             fonts={f: self.ts.fonts.path(f) for f in sorted(u.faces)}, contacts=set(u.contacts),
             min_body_pt=self.layout.min_body_pt, kind=self.layout.kind, file=self.layout.file, school=self.school,
             fell_back=sorted(u.fell_back), uses_school=u.school, fit=dict(sorted(u.fit.items())),
-            larger=self.layout.larger)
+            larger=self.layout.larger, nation=self.content.nation, audience=self.layout.audience,
+            printed=frozenset(u.printed))
 
     def page(self, pdef: PageDef, margin: float, bleed: float, marks: bool = True, back: bool = False) -> Page:
         """Make one whole page: measure its boxes (choosing an arrangement), place them, add
@@ -145,24 +153,34 @@ class Composer:
         page = Page(pdef.name, tw + 2 * ox, th + 2 * oy, trim,
                     Rect(ox - b, oy - b, tw + 2 * b, th + 2 * b),
                     Rect(ox + mm(lay.safe), oy + mm(lay.safe), tw - 2 * mm(lay.safe), th - 2 * mm(lay.safe)))
+        page.folds = [ox + mm(lay.trim_w - f if back else f) for f in lay.folds]
         if pdef.background:
             page.fills.append(Fill(page.bleed, pdef.background, "page"))
         self.page_name, self.bleed_pt = pdef.name, b
-        for m, r in self.arrange(pdef, page):
+        band = self.draft_block(page) if self.is_draft() else None
+        for m, r in self.arrange(pdef, page, band.height + mm(lay.safe) + mm(1.0) if band else 0.0):
             self.place(m, r, page)
+        if band is not None:
+            self.draft_band(page, b, band)
         if self.finish.crop_marks and marks:
             page.marks.extend(crop_marks([trim.x, trim.x1], [trim.y, trim.y1], trim, b))
-            for f in lay.folds:
-                x = ox + mm(lay.trim_w - f if back else f)
+            for x in page.folds:
                 page.marks.append(Mark(x, 0, x, oy - b - mm(CROP_OFFSET_MM), "fold"))
                 page.marks.append(Mark(x, trim.y1 + b + mm(CROP_OFFSET_MM), x, page.media_h, "fold"))
         return page
 
-    def arrange(self, pdef: PageDef, page: Page) -> list[tuple[Measured, Rect]]:
+    def arrange(self, pdef: PageDef, page: Page, band: float = 0.0) -> list[tuple[Measured, Rect]]:
         """Every box of the page measured in its rectangle; with page alternatives, the first
-        arrangement in which every box fits (else the first, and preflight says why)."""
+        arrangement in which every box fits (else the last, and preflight says why). A stack or
+        grid that reaches the draft band (``band`` pt at the top or foot) flows beside it."""
         def measure_all(boxes: tuple[Box, ...]) -> list[tuple[Measured, Rect]]:
-            return [(self.measure(b, Region(mm(b.w), mm(b.h))), self.rect(page, b)) for b in boxes]
+            out = []
+            for b in boxes:
+                r = self.rect(page, b)
+                if band and b.kind in ("stack", "grid"):
+                    r = clear_of_band(r, page.trim, band, self.layout.draft_band)
+                out.append((self.measure(b, Region(r.w, r.h)), r))
+            return out
 
         if not pdef.alternatives:
             return measure_all(pdef.boxes)
@@ -178,6 +196,34 @@ class Composer:
         self.adopt(ch.m)
         self.uses.fit[pdef.name] = ch.alt.name
         return ch.m.plan
+
+    def is_draft(self) -> bool:
+        """Any language this layout prints is a translation not yet reviewed (``_locale.yaml``)."""
+        infos = self.content.locale_info
+        return any(code in infos and not infos[code].reviewed for code in (self.locale, *self.layout.languages))
+
+    def draft_block(self, page: Page) -> Block:
+        style = self.styles.styles.get(DRAFT_STYLE) or self.style("small")
+        return self.set([Span(DRAFT_TEXT, bold=True)], style, page.safe.w)
+
+    def draft_band(self, page: Page, bleed_pt: float, blk: Block) -> None:
+        """A band across the top (or foot) of the page saying the translation is a draft: it runs
+        into the bleed, and its words sit inside the safe zone. Preflight refuses a page where the
+        band would cover other text, so a layout leaves room for it (``draft_band: top|bottom``);
+        a stack or grid that reaches it flows beside it instead (``arrange``)."""
+        lay = self.layout
+        style = self.styles.styles.get(DRAFT_STYLE) or self.style("small")
+        h = mm(lay.safe) + blk.height + mm(1.0)
+        y = 0.0 if lay.draft_band == "top" else lay.trim_h - h / mm(1)
+        box = Box(DRAFT_BOX, "text", 0.0, y, lay.trim_w, h / mm(1), lay.loc, style=style.name, align="centre",
+                  background="sun" if "sun" in self.styles.palette else None)
+        r = self.rect(page, box)
+        page.fills.append(Fill(extend_to_bleed(r, page.trim, bleed_pt), box.background or "paper", DRAFT_BOX))
+        rep = BoxReport(page.name, DRAFT_BOX, "text", r, lay.loc, ("draft",), available=r.h, background=box.background)
+        page.boxes.append(rep)
+        top = r.y1 - mm(lay.safe) if lay.draft_band == "top" else r.y + blk.height + mm(0.5)
+        leaves.emit(page, box, blk, page.safe.x, top, page.safe.w, "draft", 0.0, rep)
+        rep.needed = blk.height
 
     def rect(self, page: Page, box: Box) -> Rect:
         t = page.trim
@@ -274,7 +320,7 @@ class Composer:
         self.chain = [locale]
         self.registry = self._registry(self.chain)
         if locale in self.content.school_roles:
-            self.school_fields = {**self.content.school_fields, "role_name": self.content.school_roles[locale]}
+            self.school_fields = {**self.content.school_fields, **self.content.school_roles[locale]}
         try:
             yield
         finally:
@@ -287,6 +333,15 @@ class Composer:
             yield
         finally:
             self.step -= n
+
+
+def clear_of_band(r: Rect, trim: Rect, band: float, where: str) -> Rect:
+    """``r`` without the part of it the draft band covers (``band`` pt at the trim's top or foot)."""
+    if where == "top" and r.y1 > trim.y1 - band:
+        return Rect(r.x, r.y, r.w, max(0.0, trim.y1 - band - r.y))
+    if where == "bottom" and r.y < trim.y + band:
+        return Rect(r.x, trim.y + band, r.w, max(0.0, r.y1 - trim.y - band))
+    return r
 
 
 def stepped(style: TextStyle, n: int, layout: Layout) -> TextStyle:

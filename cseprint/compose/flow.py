@@ -48,9 +48,11 @@ class Uses:
     school: bool = False
     fit: dict[str, str] = field(default_factory=dict)
     too_wide: int = 0  # words that cannot be broken and are wider than their line
+    printed: set[tuple[str, str]] = field(default_factory=set)  # (locale, content key), for the facts' governance
 
     def merge(self, other: Uses) -> None:
         self.contacts |= other.contacts
+        self.printed |= other.printed
         self.faces |= other.faces
         self.fell_back |= other.fell_back
         self.school = self.school or other.school

@@ -49,8 +49,10 @@ def impose(layout: Layout, pages: list[Page], finish: Finish) -> list[Page]:
     """Step-and-repeat each page on a sheet; the second page's copies are mirrored
     column-wise, so fronts and backs line up when printed long-edge duplex.
 
-    Office finish: butt-cut, no bleed (10-up for cards on A4). Print shop: each
-    item keeps its bleed, so neighbours sit 2 x bleed apart (8-up on A4).
+    Office finish: butt-cut, no bleed (10-up for cards on A4). With a bleed each
+    item keeps it, so neighbours sit 2 x bleed apart (8-up on A4); the build makes
+    no such sheet today (print shops get single-up artwork), but the geometry holds.
+    ``finish.back_offset`` moves the backs and their cut guides together.
     """
     imp = layout.imposition
     assert imp is not None
@@ -66,15 +68,18 @@ def impose(layout: Layout, pages: list[Page], finish: Finish) -> list[Page]:
     x0, y0 = (sw - block_w) / 2, (sh - block_h) / 2
     out = []
     for pi, src in enumerate(pages):
+        back = pi % 2 == 1
+        # a back moves by the printer's duplex drift (x right, y down), and its cut guides with it,
+        # so that cutting along the guides of either side gives the same cards
+        ox, oy = (mm(finish.back_offset[0]), -mm(finish.back_offset[1])) if back else (0.0, 0.0)
         block = Rect(x0, y0, block_w, block_h)
         whole = Rect(0, 0, sw, sh)
         sheet = Page(f"{src.name}-sheet", sw, sh, whole, whole, block)
         for row in range(rows):
             for col in range(cols):
-                back = pi % 2 == 1
                 c = cols - 1 - col if back else col
-                dx = x0 + c * step_x - src.trim.x + (mm(finish.back_offset[0]) if back else 0.0)
-                dy = y0 + (rows - 1 - row) * step_y - src.trim.y - (mm(finish.back_offset[1]) if back else 0.0)
+                dx = x0 + c * step_x - src.trim.x + ox
+                dy = y0 + (rows - 1 - row) * step_y - src.trim.y + oy
                 sheet.fills.extend(Fill(f.rect.moved(dx, dy), f.colour, f.box, f.background) for f in src.fills)
                 sheet.lines.extend(TextLine(ln.y + dy, tuple(Run(r.x + dx, r.text, r.font, r.size, r.colour, r.missing)
                                                               for r in ln.runs), ln.box, ln.key, ln.role,
@@ -83,8 +88,9 @@ def impose(layout: Layout, pages: list[Page], finish: Finish) -> list[Page]:
                 sheet.qrcodes.extend(QRCode(q.rect.moved(dx, dy), q.module, q.matrix, q.payload, q.level, q.quiet,
                                             q.box, q.key, q.colour, q.paper) for q in src.qrcodes)
         if finish.sheet_marks:
-            xs = sorted({x0 + c * step_x for c in range(cols)} | {x0 + c * step_x + iw for c in range(cols)})
-            ys = sorted({y0 + r * step_y for r in range(rows)} | {y0 + r * step_y + ih for r in range(rows)})
-            sheet.marks.extend(crop_marks(xs, ys, block, b))
+            # butt-cut, one card's right edge is the next one's left: rounded so they are one cut, not two
+            xs = sorted({round(x0 + ox + c * step_x + e, 6) for c in range(cols) for e in (0.0, iw)})
+            ys = sorted({round(y0 + oy + r * step_y + e, 6) for r in range(rows) for e in (0.0, ih)})
+            sheet.marks.extend(crop_marks(xs, ys, block.moved(ox, oy), b))
         out.append(sheet)
     return out

@@ -110,11 +110,12 @@ def contact_rows(c: Composer, box: Box, width: float) -> Blocks:
     for cid in box.contacts:
         contact = c.registry[cid]
         c.uses.contacts.add(cid)
+        c.uses.printed.update((c.chain[0], f"contact_names.{cid}{sub}") for sub in ("", ".label", ".short"))
         value = getattr(contact, box.contact_field)
         num = c.set([Span(value, nobreak=True, url=box.contact_field == "web", contact=cid)], num_style, width)
         num_w = max((ln.width for ln in num.lines), default=0.0)
-        name = c.set([Span(contact.short_name or contact.name, contact=cid)], name_style,
-                     max(width - num_w - mm(3), width * 0.3))
+        shown = contact.name if box.contact_name == "name" else (contact.short_name or contact.name)
+        name = c.set([Span(shown, contact=cid)], name_style, max(width - num_w - mm(3), width * 0.3))
         if len(num.lines) == 1 and name.lines and name.lines[0].width + mm(3) + num_w <= width:
             first = name.lines[0]
             shift = width - num_w

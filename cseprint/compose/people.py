@@ -102,7 +102,9 @@ def measure_people(c: Composer, box: Box, region: Region) -> Measured:
                 if lead:
                     out.append(c.school_fields.get("role_name", ""))
                 elif not box.deputies_heading:
-                    out.append(c.plain(box.label) if box.label else f"Deputy {c.school_fields.get('role_name', '')}")
+                    f = c.school_fields
+                    out.append(c.plain(box.label) if box.label else
+                               f.get("deputy_role_name") or f"Deputy {f.get('role_name', '')}")
         return out
 
     def cell(i: int, width: float, lead: bool) -> Cell:

@@ -10,9 +10,9 @@ from typing import Any
 from .. import textmarkup
 from ..errors import InputError, Location, Problem
 from ..load import LDict, LList, display_name, load_yaml
-from ..lookup import walk_texts
-from ..models import Contact, Content, Edition, Item, LocaleInfo, Namespace, Text
-from ..schema import ID_RE, LOCALE_RE, MISSING, Any_, Bool, Checker, Date, MapOf, Record, Str, quote
+from ..lookup import NATIONS, ref_text_keys, walk_texts
+from ..models import Contact, Content, Edition, Fact, Item, LocaleInfo, Namespace, Text
+from ..schema import ID_RE, LOCALE_RE, MISSING, Any_, Bool, Checker, Date, ListOf, MapOf, Record, Str, quote
 
 CONTACT = Record({
     "name": Str(max_len=120, multiline=False),
@@ -36,12 +36,29 @@ CONTACT = Record({
     "verified_on": Date(),
     "review_by": Date(),
     "note": Str(required=False, max_len=2000),
+    "printed_with": ListOf(Str(max_len=200), required=False, default=[]),
+})
+
+# A source must be something a reviewer can open again, not a note of ours.
+NOT_A_SOURCE_RE = re.compile(r"(?i)\b(seed|shared/notes|content-facts\.md)\b")
+SOURCE_HELP = ("a public reference is needed: an address, or a publication and its date (our own notes and the "
+               "seed are where a fact came from, not what it rests on)")
+
+FACT = Record({
+    "claim": Str(max_len=2000),
+    "source": Str(max_len=2000),
+    "verified_on": Date(),
+    "review_by": Date(),
+    "status": Str(choices=("confirmed", "unconfirmed", "retired")),
+    "printed_as": ListOf(Str(max_len=200), min_items=1),
+    "note": Str(required=False, max_len=2000),
 })
 
 LOCALE_INFO = Record({
     "name": Str(max_len=60, multiline=False),
     "reviewed": Bool(),
     "note": Str(required=False, max_len=1000),
+    "english_terms": ListOf(Str(max_len=120, multiline=False), required=False, default=[]),
 })
 
 EDITION = Record({
@@ -90,6 +107,7 @@ def load_content(root: Path) -> Content:
                     continue
                 field_locs = {k: raw.loc_of(k) for k in raw} if isinstance(raw, LDict) else {}
                 fields = {k: v for k, v in one.items() if not k.startswith("_")}
+                fields["printed_with"] = tuple(fields["printed_with"])
                 contacts[cid] = Contact(id=cid, loc=one["_loc"], field_locs=field_locs, **fields)
             _check_contacts(contacts, ck)
 
@@ -108,7 +126,8 @@ def load_content(root: Path) -> Content:
             if raw is not MISSING:
                 got = LOCALE_INFO.check(raw, getattr(raw, "loc", Location(display_name(info_path))), "", ck)
                 if got is not MISSING:
-                    infos[sub.name] = LocaleInfo(sub.name, got["name"], got["reviewed"], got["note"])
+                    infos[sub.name] = LocaleInfo(sub.name, got["name"], got["reviewed"], got["note"],
+                                                 tuple(got["english_terms"]))
         for path in sorted(sub.glob("*.yaml")):
             if path.name.startswith("_"):
                 continue
@@ -124,9 +143,23 @@ def load_content(root: Path) -> Content:
     if not locales and not problems:
         ck.error(Location(root_name), "", "no locale folder (such as en-GB/) with text files found")
 
+    facts = _load_facts(root, read, ck)
+    nation_keys = _check_nations(locales, ck)
     if edition is not None and contacts:
         for ns in locales.values():
-            _check_placeholders(ns, contacts, broken, ck)
+            _check_placeholders(ns, contacts, broken, ck, nation_keys)
+    if "en-GB" in locales:
+        reference = locales["en-GB"]
+        for f in facts.values():
+            for i, ref in enumerate(f.printed_as):
+                if ref_text_keys(reference, ref)[1]:
+                    ck.error(f.field_loc("printed_as"), f"facts.{f.id}.printed_as[{i}]",
+                             f"{ref_text_keys(reference, ref)[1]} (in en-GB)")
+        for c in contacts.values():
+            for i, ref in enumerate(c.printed_with):
+                if ref_text_keys(reference, ref)[1]:
+                    ck.error(c.field_loc("printed_with"), f"contacts.{c.id}.printed_with[{i}]",
+                             f"{ref_text_keys(reference, ref)[1]} (in en-GB)")
     problems.extend(ck.errors)
     if problems or edition is None:
         raise InputError(problems or [Problem(Location(root_name), "", "edition.yaml is missing")])
@@ -134,7 +167,7 @@ def load_content(root: Path) -> Content:
         infos.setdefault(code, LocaleInfo(code, code, True, None))
     confirmed = [c.verified_on for c in contacts.values() if c.status == "confirmed"]
     edition = dataclasses.replace(edition, checked=min(confirmed) if confirmed else None)
-    return Content(root_name, edition, contacts, locales, infos)
+    return Content(root_name, edition, contacts, locales, infos, facts=facts)
 
 
 def _namespace(raw: dict, key: str, loc: Location, ck: Checker) -> Namespace:
@@ -224,6 +257,8 @@ def _check_contacts(contacts: dict[str, Contact], ck: Checker) -> None:
 
     for c in contacts.values():
         key = f"contacts.{c.id}"
+        if c.status == "confirmed" and NOT_A_SOURCE_RE.search(c.source):
+            ck.error(c.field_loc("source"), f"{key}.source", SOURCE_HELP)
         if c.review_by <= c.verified_on:
             ck.error(c.field_loc("review_by"), f"{key}.review_by",
                      f"{c.review_by} is not after verified_on {c.verified_on}")
@@ -244,7 +279,93 @@ def _check_contacts(contacts: dict[str, Contact], ck: Checker) -> None:
             ck.error(c.loc, key, "has no phone, web or email; add one, or mark the contact retired")
 
 
-def _check_placeholders(ns: Namespace, contacts: dict[str, Contact], broken: set[str], ck: Checker) -> None:
+def _check_placeholders(ns: Namespace, contacts: dict[str, Contact], broken: set[str], ck: Checker,
+                        nation_keys: set[str] | None) -> None:
     for node in walk_texts(ns):
         if isinstance(node, Text):
             textmarkup.check_placeholders(node, contacts, ck, skip=broken)
+            for m in textmarkup.TOKEN_RE.finditer(node.value):
+                ph = (m.group(3) or "").strip()
+                if not ph.startswith("nation."):
+                    continue
+                fld = ph.split(".", 1)[1]
+                if node.key.startswith("nations."):
+                    ck.error(node.loc, node.key, f"{{{ph}}}: a nation's own text cannot name another nation text")
+                elif nation_keys is not None and fld not in nation_keys:
+                    import difflib
+                    hint = difflib.get_close_matches(fld, sorted(nation_keys), n=1)
+                    ck.error(node.loc, node.key, f"{{{ph}}}: the nations have no key {quote(fld)}"
+                             + (f"; did you mean '{{nation.{hint[0]}}}'?" if hint else
+                                f"; they have {', '.join(sorted(nation_keys))}"))
+
+
+def _load_facts(root: Path, read, ck: Checker) -> dict[str, Fact]:
+    """``facts.yaml``: every checked statement with its public source (optional file)."""
+    path = root / "facts.yaml"
+    if not path.exists():
+        return {}
+    raw = read(path)
+    if raw is MISSING:
+        return {}
+    loc = getattr(raw, "loc", Location(display_name(path)))
+    got = Record({"facts": MapOf(Any_(), min_items=1)}).check(raw, loc, "", ck)
+    if got is MISSING:
+        return {}
+    facts: dict[str, Fact] = {}
+    entries = raw["facts"]
+    for fid, one_raw in got["facts"].items():
+        one = FACT.check(one_raw, entries.loc_of(fid), f"facts.{fid}", ck)
+        if one is MISSING:
+            continue
+        field_locs = {k: one_raw.loc_of(k) for k in one_raw} if isinstance(one_raw, LDict) else {}
+        f = Fact(fid, one["claim"], one["source"], one["verified_on"], one["review_by"], one["status"],
+                 tuple(one["printed_as"]), one["note"], one["_loc"], field_locs)
+        if f.review_by <= f.verified_on:
+            ck.error(f.field_loc("review_by"), f"facts.{fid}.review_by", f"{f.review_by} is not after verified_on {f.verified_on}")
+        if f.status == "confirmed" and NOT_A_SOURCE_RE.search(f.source):
+            ck.error(f.field_loc("source"), f"facts.{fid}.source", SOURCE_HELP)
+        facts[fid] = f
+    return facts
+
+
+def _check_nations(locales: dict[str, Namespace], ck: Checker) -> set[str] | None:
+    """``<locale>/nations.yaml``: one namespace per nation, all with the same keys as England's in
+    English, so {nation.KEY} means something for every nation a build may choose. English must
+    have all four nations; another language may leave a nation out (that build is then refused)."""
+    ref = locales.get("en-GB")
+    ref_nations = ref.entries.get("nations") if ref else None
+    keys: set[str] | None = None
+    if isinstance(ref_nations, Namespace):
+        first = ref_nations.entries.get("england")
+        keys = set(first.entries) if isinstance(first, Namespace) else None
+        for n in NATIONS:
+            if n not in ref_nations.entries:
+                ck.error(ref_nations.loc, f"nations.{n}", f"missing: English text is needed for every nation "
+                         f"({', '.join(NATIONS)})")
+    for code, ns in locales.items():
+        node = ns.entries.get("nations")
+        if node is None:
+            continue
+        if not isinstance(node, Namespace):
+            ck.error(ns.loc, "nations", "must be a mapping of nations to their texts")
+            continue
+        for name, group in node.entries.items():
+            if name not in NATIONS:
+                import difflib
+                hint = difflib.get_close_matches(name, NATIONS, n=1)
+                ck.error(group.loc if hasattr(group, "loc") else node.loc, f"nations.{name}",
+                         f"{quote(name)} is not a nation" + (f"; did you mean '{hint[0]}'?" if hint else
+                                                           f"; use {', '.join(NATIONS)}"))
+                continue
+            if not isinstance(group, Namespace):
+                ck.error(node.loc, f"nations.{name}", "must be a mapping of keys to texts")
+                continue
+            if keys is not None:
+                have = set(group.entries)
+                for k in sorted(keys - have):
+                    ck.error(group.loc, f"nations.{name}.{k}", f"missing ({code}); every nation has the same keys "
+                             "as England's in en-GB")
+                for k in sorted(have - keys):
+                    ck.error(group.loc, f"nations.{name}.{k}", f"not a nation key ({code}); England's en-GB "
+                             f"text has {', '.join(sorted(keys))}")
+    return keys

@@ -43,7 +43,8 @@ KINDS = ("poster", "card", "leaflet")
 MIN_BODY_PT = {"poster": 14.0, "card": 12.0, "leaflet": 12.0}
 CONTAINERS = ("stack", "grid")
 BOX_KINDS = ("text", "list", "contacts", "qr", "fill", "edition", "people", "logo", *CONTAINERS)
-SHOW = ("label", "short", "detail", "label+detail", "short+detail")
+SHOW = ("label", "short", "detail", "label+detail", "short+detail", "label+detail+source")
+AUDIENCES = ("pupils", "staff", "parents")
 NAME_RE = r"[a-z][a-z0-9_-]*"
 UNSET: Any = object()  # a key an alternative leaves as the box has it
 
@@ -96,6 +97,7 @@ BOX = Record({
     "bullet": Bool(required=False, default=True),
     "contacts": ListOf(Str(pattern=ID_RE, pattern_help="a contact id"), required=False, default=[]),
     "contact_field": Str(required=False, default="phone", choices=("phone", "textphone", "email", "web")),
+    "contact_name": Str(required=False, default="short", choices=("short", "name")),
     "number_style": Str(required=False, default="number"),
     "qr": Str(required=False, pattern=ID_RE + r"\.(web)", pattern_help="a contact's web address, e.g. ceop.web"),
     "qr_size": Num(required=False, default=30.0, min=1, max=300, unit="mm"),
@@ -166,6 +168,9 @@ PAGE = Record({
 })
 LAYOUT = Record({
     "kind": Str(choices=KINDS),
+    "audience": Str(required=False, choices=AUDIENCES),  # required, but a layout that extends may inherit it
+    "max_reading_grade": Num(required=False, min=1, max=20),
+    "draft_band": Str(required=False, choices=("top", "bottom")),
     "extends": Str(required=False),
     "page": Record({
         "size": Str(choices=tuple(PAPER_MM)),
@@ -228,7 +233,11 @@ def load_layouts(layouts_dir: Path, fonts_dir: Path, content: Content | None,
             layouts[name] = lay  # a bilingual layout of another language: not built, not checked now
             continue
         if lay is not None and styles is not None:
-            check_layout_refs(lay, styles, content, chains or [[c] for c in (content.locales if content else [])], ck)
+            every = [[c] for c in (content.locales if content else [])]
+            if lay.languages and not chains:  # a layout of named languages is checked in those only
+                every = [[c] for c in lay.languages]
+            mine = [c for c in chains or [] if not lay.languages or c[0] in lay.languages]  # its own languages only
+            check_layout_refs(lay, styles, content, mine or every, ck)
             layouts[name] = lay
     if ck.errors or styles is None:
         raise InputError(ck.errors or [Problem(Location(display_name(layouts_dir)), "", "_styles.yaml is missing")])
@@ -263,7 +272,7 @@ def _layout(name: str, path: Path, raw: Any, raws: dict[str, Any], ck: Checker) 
         got["needs_school"] = got["needs_school"] or base_got["needs_school"]
         got["languages"] = got["languages"] or base_got["languages"]
         got["reading_order"] = got["reading_order"] or base_got["reading_order"]
-        for k in ("type_scale", "min_body_pt"):
+        for k in ("type_scale", "min_body_pt", "audience", "max_reading_grade", "draft_band"):
             if got[k] is None:
                 got[k] = base_got[k]
         if not got["folds"]:
@@ -272,6 +281,9 @@ def _layout(name: str, path: Path, raw: Any, raws: dict[str, Any], ck: Checker) 
             got["imposition"] = base_got["imposition"]
     if not pages_raw:
         ck.error(loc, "pages", "missing; expected a list of pages with boxes")
+        return None
+    if got["audience"] is None:
+        ck.error(loc, "audience", "missing; say who reads it: pupils, staff or parents")
         return None
     w, h = PAPER_MM[got["page"]["size"]]
     if got["page"]["orientation"] == "landscape":
@@ -305,7 +317,8 @@ def _layout(name: str, path: Path, raw: Any, raws: dict[str, Any], ck: Checker) 
                   pages=tuple(pages), title=got["title"], subject=got["subject"], imposition=imposition,
                   folds=tuple(f * scale for f in got["folds"]), needs_school=got["needs_school"],
                   languages=tuple(got["languages"]), reading_order=tuple(got["reading_order"]), file=file, loc=loc,
-                  larger=got["larger"])
+                  audience=got["audience"], max_reading_grade=got["max_reading_grade"],
+                  draft_band=got["draft_band"] or "top", larger=got["larger"])
 
 
 SCALED = ("x", "y", "w", "h", "column_gap", "gap", "qr_size", "photo_size", "min_h", "max_h", "lead_photo_size")
