@@ -98,7 +98,7 @@ TEXTS = {
 def content_folder(root: Path, texts: dict | None = None, welsh: dict | None = None) -> Path:
     """A content folder with ``TEXTS`` (and ``texts``) in en-GB, and ``welsh`` in cy if given."""
     c = root / "content"
-    (c / "en-GB").mkdir(parents=True)
+    (c / "en-GB").mkdir(parents=True, exist_ok=True)
     (c / "edition.yaml").write_text('version: "1"\ndate: 2026-11-28\nauthor: "Test"\n', encoding="utf-8")
     (c / "contacts.yaml").write_text(CONTACTS, encoding="utf-8")
     (c / "en-GB" / "t.yaml").write_text(yaml.safe_dump({**TEXTS, **(texts or {})}, allow_unicode=True),
@@ -106,7 +106,7 @@ def content_folder(root: Path, texts: dict | None = None, welsh: dict | None = N
     (c / "en-GB" / "nations.yaml").write_text("".join(f'{n}: {{role: "Lead", deputy_role: "Deputy lead"}}\n' for n in (
         "england", "wales", "scotland", "northern-ireland")), encoding="utf-8")
     if welsh is not None:
-        (c / "cy").mkdir()
+        (c / "cy").mkdir(exist_ok=True)
         (c / "cy" / "t.yaml").write_text(yaml.safe_dump(welsh, allow_unicode=True), encoding="utf-8")
         (c / "cy" / "nations.yaml").write_text('wales: {role: "Arweinydd", deputy_role: "Dirprwy"}\n',
                                                encoding="utf-8")

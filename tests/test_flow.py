@@ -335,3 +335,31 @@ def test_a_line_equal_to_the_one_before_it_is_printed_once(tmp_path: Path):
     """
     page = lay(tmp_path, body, school=school(0, role="lead")).pages[0]  # the role is the role's name ("Lead")
     assert lines_of(page, "who") == ["Sam Lee", "Lead"]
+
+
+def test_a_stack_at_the_top_of_the_page_flows_below_the_draft_band(tmp_path: Path):
+    """An unreviewed translation carries a band across the top; a stack that starts there moves
+    below it (an absolute box must leave room for it itself)."""
+    body = """\
+    pages:
+      - name: p
+        boxes:
+          - name: s
+            kind: stack
+            x: 0
+            y: 0
+            w: 100
+            h: 100
+            boxes:
+              - {name: a, kind: text, text: t.one, background: navy}
+    """
+    welsh = {"title": "T", "one": "aaaa"}
+    root = tmp_path / "w"
+    (root / "content" / "cy").mkdir(parents=True)
+    (root / "content" / "cy" / "_locale.yaml").write_text('name: Cymraeg\nreviewed: false\n', encoding="utf-8")
+    doc = lay(root, body, locale="cy", welsh=welsh)
+    page = doc.pages[0]
+    band, a = report(page, "draft-band"), report(page, "a")
+    assert band.rect.y1 == pytest.approx(page.trim.y1)  # the band is at the top of the page
+    assert a.rect.y1 == pytest.approx(band.rect.y)  # the stack's first box starts where the band ends
+    assert not any(ln.box == "a" and ln.rect.overlaps(band.rect) for ln in page.lines)
