@@ -44,6 +44,17 @@ MODULES = {
     "pikepdf": "pikepdf",
     "lxml": "lxml",
     "packaging": "packaging",
+    # the web form (generate.py serve)
+    "starlette": "starlette",
+    "anyio": "anyio",
+    "idna": "idna",
+    "typing_extensions": "typing_extensions",
+    "python_multipart": "python-multipart",
+    "uvicorn": "uvicorn",
+    "h11": "h11",
+    "click": "click",
+    "jinja2": "Jinja2",
+    "markupsafe": "MarkupSafe",
 }
 
 

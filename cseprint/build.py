@@ -1,9 +1,9 @@
-"""Run the stages for a selection of layouts, and write the results atomically.
+"""Run the stages for a selection of layouts; what a build owns in the output folder.
 
 Nothing reaches the output folder until every document has been composed,
-preflighted, written to a staging folder and verified. Only then are the files
-moved into place (``os.replace``) and the manifest written last, so a failed
-build leaves the previous output exactly as it was.
+preflighted, rendered and verified in memory; ``outfolder`` then stages and
+commits the files (a journalled commit: see its docstring), so a failed or
+killed build leaves the previous output as it was.
 """
 
 from __future__ import annotations
@@ -12,14 +12,11 @@ import dataclasses
 import datetime as dt
 import hashlib
 import io
-import json
-import os
-import shutil
-import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .compose import OFFICE, PRINT_SHOP, Finish, compose
@@ -29,8 +26,12 @@ from .fonts import FontBook
 from .languages import builds, check_content, locales_for
 from .lookup import NATIONS, nation_texts
 from .models import Content, Layout, Styles
+from .outfolder import Claim
 from .preflight import check_document, check_readability, unverified_contacts, unverified_facts
 from .validate import load_content, load_layouts
+
+if TYPE_CHECKING:
+    from .schools import School
 
 FINISHES = {"office": ("office",), "print-shop": ("print-shop",), "both": ("office", "print-shop")}
 MANIFEST = "manifest.json"
@@ -41,7 +42,7 @@ class Options:
     content: Path
     layouts: Path
     fonts: Path
-    out: Path
+    out: Path | None = None  # None: build in memory only (the web app packs a zip and writes nothing)
     names: list[str] | None = None
     locale: str = "en-GB"
     finish: str = "both"
@@ -51,9 +52,11 @@ class Options:
     crop_marks: bool | None = None  # None: on for print-shop, off for office
     back_offset: tuple[float, float] = (0.0, 0.0)
     fallback_to_english: bool = False
-    school: Path | None = None
+    school: Path | School | None = None  # a profile file, or a profile already checked (the web app's form)
     today: dt.date = field(default_factory=dt.date.today)
     nation: str | None = None  # --nation; None: england, or a school profile's own nation
+    clean: bool = False  # remove what earlier builds left in this build's scopes, even if it is partial
+    languages: tuple[str, ...] = ()  # the languages a batch's schools need besides --locale (checked on load)
 
 
 @dataclass
@@ -108,8 +111,10 @@ def chain(opts: Options) -> list[str]:
 
 
 def load(opts: Options, more: list[str] = ()) -> tuple[Content, Styles, dict[str, Layout]]:
-    """Read and validate content and layouts; collect the problems of both. ``more``: other
-    languages the build may need (a school's), checked too where the content has them."""
+    """Read and validate content and layouts; collect the problems of both. ``more`` (else
+    ``opts.languages``): other languages the build may need (its schools'), checked too where the
+    content has them."""
+    more = more or opts.languages
     problems: list[Problem] = []
     content = None
     try:
@@ -149,9 +154,9 @@ def plan(opts: Options) -> Plan:
         check_nation(content, opts, nation)
         content = dataclasses.replace(content, nation=nation)
         return compose_all(content, styles, layouts, FontBook(styles, opts.fonts), opts)
-    from .schools import load_profile
+    from .schools import School, load_profile
 
-    school = load_profile(opts.school, opts.content)
+    school = opts.school if isinstance(opts.school, School) else load_profile(opts.school, opts.content)
     if opts.nation and opts.nation != school.nation:
         raise InputError([Problem(school.loc, "nation", f"the profile's nation is {school.nation}, but --nation "
                                   f"{opts.nation} was given; a school build takes its profile's nation")])
@@ -395,142 +400,43 @@ def pack_zip(files: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def write_atomically(out: Path, outputs: list[Output], man: dict, extra: dict[str, bytes] | None = None,
-                     scopes: set[tuple] | None = None, locales: set[str] = frozenset()) -> None:
-    """Stage every file beside the output, then move them in and write the manifest last."""
-    out.mkdir(parents=True, exist_ok=True)
-    stage = new_stage(out)
-    files = {o.path: o.data for o in outputs} | (extra or {})
-    try:
-        for rel, data in files.items():
-            target = stage / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        commit(out, stage, sorted(files), man, scopes or set(), locales)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+def claim(opts: Options, schools: list[str | None], nation: str | None = None,
+          owns: dict[str | None, list[str]] | None = None) -> Claim:
+    """What a build owns in the output folder: the scope ``(school or None, nation, locale)`` of each
+    school it built (or of the national build), and whether it made the whole of them.
 
-
-def new_stage(out: Path) -> Path:
-    """A staging folder inside the output folder (same file system, so renames are atomic)."""
-    out.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=".cseprint-", dir=out))
-
-
-def build_scope(school: str | None, nation: str | None, locale: str) -> tuple[str | None, str | None, str]:
-    """The scope a build owns: one school's files (its nation is its profile's), or one nation's
-    national files, in one language."""
-    return (school, None if school else (nation or "england"), locale)
-
-
-def scope_of(path: str, schools: set[str], locales: set[str]) -> tuple[str | None, str | None, str]:
-    """Which build a path belongs to, (school id or None, nation or None, locale), from where it lies."""
-    parts = path.split("/")
-    if parts[0] == "previews":
-        parts = parts[1:]
-    if parts[0] == "packs" and len(parts) == 2:
-        return parts[1].removesuffix(".zip"), None, "*"
-    school = parts[0] if len(parts) > 1 and parts[0] in schools else None
-    rest = parts[1:] if school else parts
-    nation = None
-    if not school:
-        nation = rest[0] if len(rest) > 1 and rest[0] in NATIONS else "england"
-        rest = rest[1:] if nation != "england" else rest
-    locale = rest[0] if len(rest) > 1 and rest[0] in locales else "en-GB"
-    return school, nation, locale
-
-
-def commit(out: Path, stage: Path, paths: list[str], man: dict, scopes: set[tuple],
-           locales: set[str]) -> None:
-    """Move staged files into place and write the manifest last.
-
-    A build owns its scope: the national files of one language, or one
-    school's. Files of an earlier build in the same scope that this one did not
-    make are removed (no stale poster is left beside the new ones); files of
-    other scopes (another school, another language) are kept and stay listed in
-    the manifest, each with the content version it was made from.
+    A full build (every layout, both finishes) or ``--clean`` removes what an earlier build
+    left in its scopes and this one did not make; a partial one replaces only what it made
+    (see outfolder). A school's nation does not change what it owns. ``owns``: the languages
+    each school owns (a profile that says its language owns all of them), else ``--locale``.
     """
-    previous = read_manifest(out)
-    schools = {s for s, _, _ in scopes if s} | {f.get("school") for f in previous.get("files", [])
-                                             if isinstance(f, dict) and isinstance(f.get("school"), str)}
-    written = set(paths)
-    kept: dict[str, list] = {}
-    stale: list[str] = []
-    for key in ("files", "web", "previews", "packs"):
-        entries = previous.get(key, [])
-        for entry in entries if isinstance(entries, list) else []:
-            path = entry.get("path") if isinstance(entry, dict) else entry
-            if not isinstance(path, str) or not safe_rel(path) or path in written:
-                continue
-            if key == "files" and isinstance(entry, dict):
-                scope = build_scope(entry.get("school"), entry.get("nation"), entry.get("locale"))
-            else:
-                scope = scope_of(path, schools, locales)
-            if scope in scopes or (scope[2] == "*" and any(s == scope[0] for s, _, _ in scopes)):
-                stale.append(path)
-            elif (out / path).is_file():
-                kept.setdefault(key, []).append(entry)
-    for rel in paths:
-        dest = out / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(stage / rel, dest)
-    for rel in sorted(stale):
-        p = out / rel
-        if p.is_file() and p.resolve().is_relative_to(out.resolve()):
-            p.unlink()
-    for key, entries in kept.items():
-        merged = man.get(key, []) + entries
-        man[key] = sorted(merged, key=lambda e: e["path"] if isinstance(e, dict) else e)
-    tmp = stage / MANIFEST
-    tmp.write_text(json.dumps(man, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, out / MANIFEST)
+    full = opts.clean or (opts.names is None and opts.finish == "both")
+    return Claim(frozenset((s, nation or "england", loc) for s in schools
+                           for loc in ((owns or {}).get(s) or [opts.locale])), full)
 
 
-def refresh_contact_sheet(out: Path) -> bool:
-    """Re-make ``previews/index.html`` from the whole output folder's manifest, after a build is in place.
+def inputs(opts: Options) -> dict[str, Path]:
+    """The folders a build reads: nothing may be written inside them."""
+    return {"content": opts.content, "layouts": opts.layouts, "fonts": opts.fonts}
+
+
+def contact_sheet(man: dict) -> dict[str, bytes | None]:
+    """``previews/index.html`` made from the whole output folder's manifest, as the commit is made.
 
     A build replaces only its own scope, so the previews of other builds kept
     in the folder (another school, the Welsh edition) stay; the contact sheet
     lists them all, not just the last build's. Without any preview left, the
-    sheet is removed. The manifest lists the sheet exactly when it exists.
-    Returns whether there is a contact sheet.
+    sheet goes (None). The commit calls this with the merged manifest and stages
+    the sheet with everything else, so the folder and its manifest always agree.
     """
-    from .preview import contact_sheet, sheet_entries
+    from .preview import contact_sheet as page
+    from .preview import sheet_entries
 
-    man = read_manifest(out)
-    if not man:
-        return False
     index = "previews/index.html"
     groups = sheet_entries(man)
-    listed = [p for p in man.get("previews", []) if p != index]
-    target = out / index
-    if groups:
-        title = "Previews of everything in this folder"
-        page = contact_sheet([], title, groups).encode("utf-8")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(".index.html.tmp")
-        tmp.write_bytes(page)
-        os.replace(tmp, target)
-        listed = sorted([*listed, index])
-    elif target.is_file():
-        target.unlink()
-    if listed != man.get("previews", []):
+    listed = [p for p in man.get("previews") or [] if p != index]
+    if not groups:
         man["previews"] = listed
-        tmp = out / ".manifest.json.tmp"
-        tmp.write_text(json.dumps(man, indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, out / MANIFEST)
-    return bool(groups)
-
-
-def safe_rel(path: str) -> bool:
-    p = Path(path)
-    return not p.is_absolute() and ".." not in p.parts
-
-
-def read_manifest(out: Path) -> dict:
-    """The previous build's manifest, or {} if there is none (or it is not ours)."""
-    try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
+        return {index: None}
+    man["previews"] = sorted([*listed, index])
+    return {index: page([], "Previews of everything in this folder", groups).encode("utf-8")}

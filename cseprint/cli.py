@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import os
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ from .errors import CsePrintError, InputError, VerifyError
 from .terminal import quote, safe_streams
 
 PROJECT = Path(__file__).resolve().parent.parent
-COMMANDS = ("build", "check", "list", "check-links", "setup")
+COMMANDS = ("build", "check", "list", "check-links", "serve", "setup")
 
 DESCRIPTION = """\
 Make print-ready child sexual exploitation (CSE) awareness materials: posters,
@@ -34,6 +35,7 @@ examples:
                                           just the A4 poster, for an office printer
   python3 generate.py check               check content and layouts, write nothing
   python3 generate.py list                show layouts and contacts with their review dates
+  python3 generate.py serve               a web form for schools at http://127.0.0.1:8000
 
 finishes:
   office      the page is the paper size (A4, A3, 85.6 x 54 mm card); no bleed,
@@ -73,8 +75,10 @@ def _common(p: argparse.ArgumentParser) -> None:
                         "OUT/ID/ with an email pack OUT/packs/ID.zip, on all cores")
     p.add_argument("--strict", action="store_true",
                    help="with --schools: if any school fails, write nothing (default: build the others)")
-    p.add_argument("--jobs", type=int, default=None, metavar="N",
-                   help="with --schools: worker processes (default: one per core)")
+    p.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                   help="with --schools: worker processes, 1 to twice the cores (default: one per core)")
+    p.add_argument("--school-timeout", type=_seconds, default=None, metavar="SECONDS",
+                   help="with --schools: a school that takes longer fails, and the batch goes on (default: 120)")
     p.add_argument("--crop-marks", action=argparse.BooleanOptionalAction, default=None,
                    help="draw crop marks outside the bleed (default: on for print-shop files, off for office files)")
     p.add_argument("--back-offset", type=_offset, default=(0.0, 0.0), metavar="X,Y",
@@ -92,9 +96,34 @@ def _offset(text: str) -> tuple[float, float]:
         x, y = (float(v) for v in text.split(","))
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not X,Y in millimetres, e.g. 1.5,-0.5") from None
+    if not (math.isfinite(x) and math.isfinite(y)):
+        raise argparse.ArgumentTypeError(f"'{text}' is not X,Y in millimetres, e.g. 1.5,-0.5")
     if max(abs(x), abs(y)) > 10:
         raise argparse.ArgumentTypeError(f"'{text}': an offset of more than 10 mm is not a duplex drift")
     return (x, y)
+
+
+def _jobs(text: str) -> int:
+    from .batch import cores, max_jobs
+
+    try:
+        n = int(text)
+    except ValueError:
+        n = None
+    if n is None or not 1 <= n <= max_jobs():
+        raise argparse.ArgumentTypeError(f"'{text}': give a whole number of worker processes from 1 to {max_jobs()} "
+                                         f"(twice the {cores()} cores this machine gives us)")
+    return n
+
+
+def _seconds(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        v = math.nan
+    if not (math.isfinite(v) and v > 0):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds, e.g. 120")
+    return v
 
 
 def locale_code(text: str) -> str:
@@ -152,6 +181,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=PROJECT / "output", metavar="DIR",
                    help="output folder (default: output/)")
     b.add_argument("--rgb", action="store_true", help="write RGB colour for screens instead of CMYK for print")
+    b.add_argument("--clean", action="store_true",
+                   help="also remove the files earlier builds left in this build's scope (national files of its "
+                        "nation and language, or its schools') that this build did not make; a full build (every "
+                        "layout, both finishes) always does, a partial one only with --clean")
     b.add_argument("--previews", action="store_true",
                    help="also write PNG previews of every page and OUT/previews/index.html, a contact sheet")
     c = sub.add_parser("check", help="run every check, write nothing",
@@ -170,6 +203,19 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("setup", help="once: install the packages generate.py needs (makes .venv; no need to activate it)",
                    description="Make the project's own Python environment (.venv) and install the pinned packages "
                                "from requirements.txt, unless this Python already has them. Safe to run again.")
+    sv = sub.add_parser("serve", help="a web form: a school fills it in and downloads its own pack (zip)",
+                        description="Serve a web form for one school at a time: it fills in its people and "
+                                    "numbers and downloads its pack (PDFs, web copies, its saved profile) as a "
+                                    "zip. Nothing a school sends is kept. Listens on this computer only unless "
+                                    "--host says otherwise.")
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer "
+                                                        "only; 0.0.0.0 for every network it is on)")
+    sv.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    sv.add_argument("--jobs", type=int, default=None, metavar="N",
+                    help="builds at once (default and most: one per core)")
+    for flag, default in (("--content", "content"), ("--layouts", "layouts"), ("--fonts", "fonts")):
+        sv.add_argument(flag, type=Path, default=PROJECT / default, metavar="DIR", help=f"(default: {default}/)")
+    sv.add_argument("--today", type=dt.date.fromisoformat, default=None, help=argparse.SUPPRESS)
     return ap
 
 
@@ -186,8 +232,16 @@ def _main(argv: list[str], raw_err) -> int:
     why = unknown_command(argv[0], PROJECT / "layouts")
     if why:
         parser().error(why)
-    args = parser().parse_args(argv)
+    ap = parser()
+    args = ap.parse_args(argv)
     args.raw_err = raw_err
+    _WRITTEN.clear()
+    if args.command == "build":
+        from .outfolder import out_problem
+
+        why = out_problem(args.out, {"content": args.content, "layouts": args.layouts, "fonts": args.fonts})
+        if why:
+            ap.error(why)
     try:
         if args.command == "setup":
             from .bootstrap import setup
@@ -197,6 +251,8 @@ def _main(argv: list[str], raw_err) -> int:
             return cmd_list(args)
         if args.command == "check-links":
             return cmd_check_links(args)
+        if args.command == "serve":
+            return cmd_serve(args)
         return cmd_build(args, write=args.command == "build")
     except InputError as exc:
         for p in exc.problems:
@@ -217,8 +273,13 @@ def _main(argv: list[str], raw_err) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
-    except KeyboardInterrupt:
-        print("interrupted; nothing was written.", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        written = _rel(exc.written) if isinstance(getattr(exc, "written", None), Path) else None
+        if written or _WRITTEN:  # the commit had finished: say so, never "nothing was written"
+            print(f"interrupted after the build was written: {written or _WRITTEN[-1]}/manifest.json lists what "
+                  "is there.", file=sys.stderr)
+        else:
+            print("interrupted; nothing was written.", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug: say so plainly; the traceback only on request
         from .bootstrap import MODULES, missing_message, venv_python
@@ -229,10 +290,14 @@ def _main(argv: list[str], raw_err) -> int:
             return 2
         if os.environ.get("CSEPRINT_DEBUG"):
             raise
+        done = (f"The build had been written to {_WRITTEN[-1]}/ before it." if _WRITTEN
+                else "Nothing was written.")
         print(f"internal error (a bug in the generator, not in your files): {type(exc).__name__}: {exc}\n"
-              "Nothing was written. Run again with CSEPRINT_DEBUG=1 for the details and report them.",
-              file=sys.stderr)
+              f"{done} Run again with CSEPRINT_DEBUG=1 for the details and report them.", file=sys.stderr)
         return 3
+
+
+_WRITTEN: list[str] = []  # output folders committed by this run (for what Ctrl-C and a bug's message say)
 
 
 def _options(args: argparse.Namespace):
@@ -243,17 +308,20 @@ def _options(args: argparse.Namespace):
                    finish=args.finish, rgb=getattr(args, "rgb", False), allow_unverified=args.allow_unverified,
                    crop_marks=args.crop_marks, back_offset=args.back_offset,
                    fallback_to_english=args.fallback_to_english, school=args.school, today=args.today,
-                   nation=args.nation)
+                   nation=args.nation, clean=getattr(args, "clean", False))
 
 
 def cmd_build(args: argparse.Namespace, write: bool) -> int:
-    from .build import build_files, build_scope, plan, refresh_contact_sheet, write_atomically
+    from .build import build_files, claim, contact_sheet, inputs, plan
+    from .outfolder import write_atomically
 
     opts = _options(args)
+    if args.schools and args.school:
+        print(f"generate.py {args.command}: error: use --school or --schools, not both", file=sys.stderr)
+        return 2
+    if write:
+        _recover(opts.out)  # an earlier build stopped mid-commit is completed before anything else
     if args.schools:
-        if args.school:
-            print(f"generate.py {args.command}: error: use --school or --schools, not both", file=sys.stderr)
-            return 2
         return cmd_batch(args, opts, write)
     p = plan(opts)
     for w in p.warnings:
@@ -269,11 +337,12 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
         built = build_files(opts, with_previews=args.previews, progress=bar.step, p=p)
     outputs, man = built.outputs, built.manifest
     web, pngs = man["web"], man["previews"]
-    write_atomically(opts.out, outputs, man, built.extra,
-                     scopes={build_scope(p.content.school_id, p.content.nation, loc) for loc in p.owns or p.locales},
-                     locales=set(p.content.locales))
-    sheet = refresh_contact_sheet(opts.out)
+    done = write_atomically(opts.out, built.files, man, claim(opts, [p.content.school_id], p.content.nation,
+                                                  {p.content.school_id: p.owns or p.locales}),
+                            protected=tuple(inputs(opts).values()), derive=contact_sheet)
+    sheet = "previews/index.html" in done.manifest.get("previews", [])
     out_name = _rel(opts.out)
+    _WRITTEN.append(out_name)
     for o in sorted(outputs, key=lambda o: o.path):
         fit = "; fit: " + ", ".join(f"{k} {v}" for k, v in o.doc.fit.items()) if o.doc.fit else ""
         print(f"wrote {out_name}/{o.path}  ({len(o.doc.pages)} page{'s' if len(o.doc.pages) != 1 else ''}, "
@@ -295,8 +364,32 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
         print(f"WARNING: printed in English because {opts.locale} lacks them: {', '.join(fell)}")
     if man["unverified_contacts"]:
         print("WARNING: printed contacts that are unconfirmed or past review: " + ", ".join(man["unverified_contacts"]))
+    _removals(done, out_name)
     print(next_steps(out_name, [o.path for o in outputs], web, bool(pngs)))
     return 0
+
+
+def _recover(out: Path) -> None:
+    """Complete an earlier build's interrupted commit and remove staging folders of killed builds."""
+    from .outfolder import recover
+
+    got = recover(out)
+    if got.interrupted:
+        print(f"note: completed an update of {_rel(out)}/ that an earlier build was stopped in the middle of "
+              f"({got.completed} files still to move or remove)", file=sys.stderr)
+    if got.stages:
+        print(f"note: removed {got.stages} staging folder{'s' if got.stages != 1 else ''} left in {_rel(out)}/ by "
+              "builds that were stopped", file=sys.stderr)
+
+
+def _removals(done, out_name: str) -> None:
+    """Every file a build removed, by name; and what a partial build left (so --clean is no surprise)."""
+    for rel in done.removed:
+        print(f"removed {out_name}/{rel}  ({done.why.get(rel, 'an earlier build of this scope made it')})")
+    if done.kept:
+        n = len(done.kept)
+        print(f"kept {n} file{'s' if n != 1 else ''} of this scope from earlier builds (other layouts or finishes: "
+              "this build made only some); --clean removes them")
 
 
 def next_steps(out_name: str, pdfs: list[str], web: list[str], previews: bool, packs: int = 0,
@@ -327,10 +420,9 @@ def next_steps(out_name: str, pdfs: list[str], web: list[str], previews: bool, p
 
 
 def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
-    import shutil
-
     from . import batch
-    from .build import commit, new_stage, refresh_contact_sheet
+    from .build import claim, contact_sheet, inputs
+    from .outfolder import Stage, commit
     from .progress import Progress
 
     bars: list[Progress] = []
@@ -358,21 +450,24 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
     for w in sheet.warnings:
         print(f"warning: {w}", file=sys.stderr)
 
+    timeout = args.school_timeout or batch.SCHOOL_TIMEOUT
     if not write:
         try:
-            results, _ = batch.run(opts, args.schools, None, jobs=args.jobs, progress=progress, sheet=sheet)
+            results, _ = batch.run(opts, args.schools, None, jobs=args.jobs, progress=progress, sheet=sheet,
+                                   timeout=timeout)
         finally:
             for b in bars:
                 b.close()
         bad = report(results)
         print(f"checked {len(results)} schools: {len(results) - len(bad)} ok, {len(bad)} with problems; "
               "nothing written.")
-        return 1 if bad else 0
-    stage = new_stage(opts.out)
-    try:
+        return _bugs(results) or (1 if bad else 0)
+    out_name = _rel(opts.out)
+    done = None
+    with Stage(opts.out) as stage:
         try:
-            results, locales = batch.run(opts, args.schools, stage, jobs=args.jobs, progress=progress,
-                                          sheet=sheet)
+            results, _ = batch.run(opts, args.schools, stage, jobs=args.jobs, progress=progress, sheet=sheet,
+                                   timeout=timeout)
         finally:
             for b in bars:
                 b.close()
@@ -392,20 +487,29 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
             "files": files,
             "web": sorted(w for r in good for w in r.web),
         }
-        if good:
-            # failed schools keep their earlier files; a school that says its language owns them all
-            scopes = {(r.school, None, loc) for r in good for loc in r.owns or [opts.locale]}
-            commit(opts.out, stage, [f["path"] for f in files] + packs + man["web"], man, scopes, locales)
-            refresh_contact_sheet(opts.out)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    out_name = _rel(opts.out)
+        if good:  # failed schools are not in the claim: they keep their earlier files
+            done = commit(stage, {path: sha for r in good for path, sha in r.staged.items()}, man,
+                          claim(opts, [r.school for r in good], owns={r.school: r.owns for r in good}),
+                          protected=tuple(inputs(opts).values()),
+                          derive=contact_sheet)
+            _WRITTEN.append(out_name)
     print(f"built {len(good)} of {len(results)} schools into {out_name}/ ({len(files)} PDFs, {len(packs)} zip packs "
           f"in {out_name}/packs/)" + (f"; {len(bad)} failed (see above)" if bad else ""))
     if not good:
         print("nothing was written.", file=sys.stderr)
+    if done:
+        _removals(done, out_name)
     print(next_steps(out_name, [f["path"] for f in files], [], False, len(packs), len(bad), _rel(args.schools)))
-    return 1 if bad else 0
+    return _bugs(results) or (1 if bad else 0)
+
+
+def _bugs(results: list) -> int:
+    """Exit status 3 if a school failed by a bug in the generator (its message says so), else 0."""
+    if any(r.bug for r in results):
+        print("\nA school above failed by an internal error (a bug in the generator, not in your spreadsheet). "
+              "Run again with CSEPRINT_DEBUG=1 for the details and report them.", file=sys.stderr)
+        return 3
+    return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -432,6 +536,29 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"  {cid:<27} {what:<44} {c.status:<12} {c.verified_on!s:<11} {due}")
     print(f"\nLocales: {', '.join(sorted(content.locales))}; content edition {content.edition.version} "
           f"({content.edition.date})")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .build import Options, load
+    from .web import serve
+
+    load(Options(args.content, args.layouts, args.fonts))  # bad content fails here, with every problem, not per request
+    try:
+        sock = serve.listen(args.host, args.port)
+    except OSError as exc:
+        print(f"generate.py serve: error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}; "
+              "choose another --port", file=sys.stderr)
+        return 2
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    print(f"Serving the school form at http://{shown}:{port}/ ({'this computer only' if args.host in ('127.0.0.1', 'localhost', '::1') else 'reachable from the network'}); "
+          "press Ctrl+C to stop. Nothing a school sends is kept.", flush=True)
+    try:
+        serve.run(sock, serve.Settings(args.content, args.layouts, args.fonts, today=args.today), jobs=args.jobs)
+    except KeyboardInterrupt:  # Ctrl+C is how a server is stopped: not an interruption of work
+        pass
+    print("Stopped.")
     return 0
 
 

@@ -71,3 +71,8 @@ class VerifyError(CsePrintError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+class OutputError(CsePrintError):
+    """The output folder cannot be written as asked (read-only or full disk, a file of the user's in
+    the way, another tool's manifest): exit status 1, with a plain sentence saying what to do."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyphen
-from fontTools.ttLib import TTFont, TTLibError
+from fontTools.ttLib import TTFont
 
 from .errors import InputError, Location, Problem
 from .models import Styles
@@ -45,7 +45,9 @@ class Face:
 def load_face(path: str) -> Face:
     """Read a TTF once per process (cached: batch builds reuse it)."""
     try:
-        font = TTFont(path, lazy=True)
+        font = TTFont(path, lazy=True, checkChecksums=2)
+        for tag in font.reader.keys():  # read every table: a damaged or cut-short one fails its checksum here
+            font.reader[tag]
         if "glyf" not in font:
             raise InputError([Problem(Location(path), "", "not a TrueType (glyf) font; reportlab cannot embed "
                                       "OpenType/CFF outlines: use a .ttf with TrueType outlines")])
@@ -57,8 +59,13 @@ def load_face(path: str) -> Face:
         face = Face(Path(path).stem, path, widths, hhea.ascent / upem, -hhea.descent / upem)
         font.close()
         return face
-    except (TTLibError, OSError, KeyError, AssertionError) as exc:
-        raise InputError([Problem(Location(path), "", f"cannot read font: {exc}")]) from None
+    except InputError:
+        raise
+    except OSError as exc:
+        raise InputError([Problem(Location(path), "", f"cannot read font: {exc.strerror or exc}")]) from None
+    except Exception as exc:  # fontTools raises many kinds for a damaged file (TTLibError, struct.error, ...)
+        raise InputError([Problem(Location(path), "", f"the font file is damaged or not a font ({exc}); replace it "
+                                  "with a good copy")]) from None
 
 
 HYPHENATION = "en_GB"  # pyphen's patterns; it has none for Welsh, and names come from every language

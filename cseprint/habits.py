@@ -117,9 +117,10 @@ class UKDate(Field):
 
     def check(self, value: Any, loc: Location, key: str, ck: Checker) -> Any:
         if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
+            value = value.date()
+        if isinstance(value, dt.date):  # a real date from YAML: the same years as typed ones (9999-12-31 overflows)
+            date, why, _ = _make(value.isoformat(), value.year, value.month, value.day, warn=False)
+            return date if date else self.bad(value, loc, key, ck, why)
         if not isinstance(value, str):
             return self.bad(value, loc, key, ck)
         date, why, warn = read_date(value)

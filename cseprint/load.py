@@ -12,6 +12,7 @@ memory). Here we compose the node graph with the safe loader ourselves, so:
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -159,7 +160,16 @@ def _convert(loader: Any, node: yaml.Node, name: str, problems: list[Problem], s
             items.append(_convert(loader, child, name, problems, seen, depth + 1, f"{key}[{len(items)}]"))
         return items
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as exc:
         problems.append(Problem(_loc(name, node), key, f"cannot read value: {exc.problem}"))
         return None
+    except (ValueError, OverflowError) as exc:  # a date that does not exist: 2026-02-30, 2026-13-01, 0000-01-01
+        problems.append(Problem(_loc(name, node), key, f"{node.value!r} is not a real date ({exc}); write it "
+                                "YYYY-MM-DD"))
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        problems.append(Problem(_loc(name, node), key, f"{node.value} is not a number that can be printed or "
+                                "measured (not-a-number or infinity); write a number, or text in quotes"))
+        return None
+    return value

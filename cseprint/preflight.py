@@ -204,26 +204,42 @@ def _none_fits(doc: Document, rep) -> str:
     has = rep.tried[0][2]
     each = "; ".join(f"{name} needs {need / MM:.1f} mm" for name, need, _ in rep.tried)
     bigger = f", or use the larger poster instead (--layout {doc.larger})" if doc.larger else ""
-    return (f"none of its {len(rep.tried)} arrangements fits the {has / MM:.1f} mm it has: {each}. Shorten the "
-            f"longest entries (roles, rooms){bigger}")
+    return (f"does not fit in any of its {len(rep.tried)} arrangements, in the {has / MM:.1f} mm it has: {each}. "
+            f"Shorten the longest entries (roles, rooms){bigger}")
 
 
 def _overlaps(doc: Document, page: Page, reports: dict) -> list[Problem]:
-    """Text of one box drawn over text of another (boxes placed too close, or overlapping)."""
-    out = []
-    seen: set[tuple[str, str]] = set()
+    """Text of one box drawn over text of another (boxes placed too close, or overlapping).
+
+    One problem per pair of boxes, naming the first overlapping pair of lines in
+    left-to-right order. Lines are swept bottom to top, each compared only with
+    the lines whose height band it reaches: a page of one long column has a
+    band of one or two lines, so a 400-item list costs O(n log n), not the
+    O(n^2) of comparing every line with every line to its right.
+    """
     lines = sorted(page.lines, key=lambda ln: ln.rect.x)
-    for i, a in enumerate(lines):
-        for b in lines[i + 1:]:
-            if b.rect.x > a.rect.x1:
-                break
-            pair = (min(a.box, b.box), max(a.box, b.box))
-            if a.box != b.box and pair not in seen and _ink(a).overlaps(_ink(b), tol=0.5):
-                seen.add(pair)
-                rep = reports.get(b.box)
-                out.append(Problem(rep.loc if rep else None, _key(doc, page.name, b.box, b.key),
-                                   f"text '{b.text[:30]}' is drawn over text of box {a.box} ('{a.text[:30]}'); "
-                                   "move the boxes apart"))
+    inks = [_ink(ln) for ln in lines]
+    tol = 0.5
+    first: dict[tuple[str, str], tuple[int, int]] = {}  # box pair -> first (i, j) in left-to-right order
+    active: list[int] = []  # lines whose band is still above the sweep
+    for j in sorted(range(len(lines)), key=lambda k: inks[k].y):
+        bottom = inks[j].y
+        active = [i for i in active if inks[i].y1 - tol > bottom]  # a line ending below can meet no later one
+        for i in active:
+            a, b = (i, j) if i < j else (j, i)
+            if lines[a].box == lines[b].box or not inks[a].overlaps(inks[b], tol=tol):
+                continue
+            pair = (min(lines[a].box, lines[b].box), max(lines[a].box, lines[b].box))
+            if pair not in first or (a, b) < first[pair]:
+                first[pair] = (a, b)
+        active.append(j)
+    out = []
+    for a, b in sorted(first.values()):
+        la, lb = lines[a], lines[b]
+        rep = reports.get(lb.box)
+        out.append(Problem(rep.loc if rep else None, _key(doc, page.name, lb.box, lb.key),
+                           f"text '{lb.text[:30]}' is drawn over text of box {la.box} ('{la.text[:30]}'); "
+                           "move the boxes apart"))
     return out
 
 

@@ -183,11 +183,23 @@ class Bool(Field):
 
 class Date(Field):
     expected = "a date written YYYY-MM-DD"
+    # a checked or review date outside these is a typo (and 9999-12-31 plus a year would not be a date at all)
+    EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 
     def __init__(self, *, required: bool = True, default: Any = None):
         self.required, self.default = required, default
 
     def check(self, value: Any, loc: Location, key: str, ck: Checker) -> Any:
+        got = self.parse(value)
+        if got is None:
+            return self.bad(value, loc, key, ck)
+        if not self.EARLIEST <= got <= self.LATEST:
+            return self.bad(value, loc, key, ck, f"{got.isoformat()} is not a plausible date; expected one from "
+                            f"{self.EARLIEST.year} to {self.LATEST.year}")
+        return got
+
+    @staticmethod
+    def parse(value: Any) -> dt.date | None:
         if isinstance(value, dt.datetime):
             return value.date()
         if isinstance(value, dt.date):
@@ -197,7 +209,7 @@ class Date(Field):
                 return dt.date.fromisoformat(value.strip())
             except ValueError:
                 pass
-        return self.bad(value, loc, key, ck)
+        return None
 
 
 class Any_(Field):

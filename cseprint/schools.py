@@ -35,6 +35,7 @@ MAX_IMAGE_PIXELS = 40_000_000
 MAX_DEPUTIES = 12
 ID_RE = r"[a-z0-9][a-z0-9-]{0,60}"
 RESERVED_IDS = ("print-shop", "web", "previews", "packs", *NATIONS)  # folders of the output
+DEFAULT_ID_RE = r"row-[0-9]+"  # the id a spreadsheet row without one gets: never given, so never shared
 REVIEW_DAYS = 365
 
 
@@ -145,9 +146,12 @@ def check_image(rel: str | None, content_root: Path, loc: Location, key: str, ck
             if w * h > MAX_IMAGE_PIXELS:
                 ck.error(loc, key, f"image {quote(rel)} is {w} x {h} pixels; the limit is {MAX_IMAGE_PIXELS:,} pixels")
                 return None
-            im.verify()
+            im.verify()  # the file's structure (PNG chunks and their checksums)
+        with Image.open(path) as im:  # and every byte of its pixels: a truncated file fails here, not when printed
+            im.draft(im.mode, (1, 1))  # a JPEG is decoded at 1/8 scale: all its data is read, little memory used
+            im.load()
     except Exception as exc:  # PIL raises many types for broken files
-        ck.error(loc, key, f"image {quote(rel)} cannot be read: {exc}")
+        ck.error(loc, key, f"image {quote(rel)} cannot be read, or is damaged or cut short: {exc}")
         return None
     return ImageRef(str(path), w, h)
 
@@ -164,6 +168,10 @@ def build_school(raw: Any, loc: Location, default_id: str, content_root: Path, c
         return None
     nation = got["nation"]
     role = got["role_name"]  # None: the locale's nations.<nation>.role at build time
+    if got["id"] and re.fullmatch(DEFAULT_ID_RE, got["id"]):
+        ck.error(loc, "id", f"{quote(got['id'])} looks like the id a row without one is given (row-N, from its row "
+                 "number), so two schools could share it; choose another id")
+        return None
     sid = got["id"] or default_id
     if not re.fullmatch(ID_RE, sid):
         ck.error(loc, "id", f"{quote(sid)} is not a usable id; write id: with lower-case letters, digits and hyphens")

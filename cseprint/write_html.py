@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import html
 import re
-from pathlib import Path
 
 from . import textmarkup
 from .lookup import counted, localized_contacts, nation_texts, resolve_in
@@ -247,8 +246,10 @@ def tel(dial: str | None) -> str:
 
 
 def data_uri(path: str) -> str:
-    data = Path(path).read_bytes()
-    mime = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+    """The picture inside the page, at most photos.WEB_PX across (a phone photo is not 4 MB of the page)."""
+    from .photos import screen_image
+
+    data, mime = screen_image(path)
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 

@@ -24,17 +24,16 @@ PDF/X keys are added afterwards by ``pdfx`` (reportlab cannot write them).
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import io
 
-from PIL import Image as PILImage
 from reportlab.lib.colors import CMYKColor, Color
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from . import photos
 from .document import Document, Page, QRCode
 from .prepress import k_only  # black alone: the only colour that may overprint
 
@@ -152,7 +151,7 @@ def _page(c: canvas.Canvas, doc: Document, page: Page, rgb: bool, overprint: boo
         c.rect(f.rect.x, f.rect.y, f.rect.w, f.rect.h, stroke=0, fill=1)
     for im in page.images:
         fill(None)
-        c.drawImage(_image(im.path, rgb), im.rect.x, im.rect.y, im.rect.w, im.rect.h)
+        c.drawImage(_image(im.path, rgb, im.rect.w, im.rect.h), im.rect.x, im.rect.y, im.rect.w, im.rect.h)
     for q in page.qrcodes:
         fill(q.colour)
         _qr(c, q)
@@ -171,19 +170,18 @@ def _page(c: canvas.Canvas, doc: Document, page: Page, rgb: bool, overprint: boo
             c.setDash()
 
 
-@functools.lru_cache(maxsize=128)
-def _image(path: str, rgb: bool) -> ImageReader:
-    """Photos go in as RGB for screen files and are converted to CMYK for print files,
-    so a CMYK file holds no RGB at all. Transparency is flattened onto white paper."""
-    with PILImage.open(path) as im:
-        im.load()
-        if im.mode in ("RGBA", "LA", "P"):
-            im = im.convert("RGBA")
-            flat = PILImage.new("RGB", im.size, (255, 255, 255))
-            flat.paste(im, mask=im.getchannel("A"))
-            im = flat
-        im = im.convert("RGB" if rgb else "CMYK")
-        return ImageReader(im)
+def _image(path: str, rgb: bool, w_pt: float, h_pt: float) -> ImageReader:
+    """A photo or logo ready to draw at ``w_pt`` x ``h_pt``, at 300 ppi of that size (see photos): RGB
+    for screen files, CMYK for print files, so a CMYK file holds no RGB. Cached per process, the
+    cache bounded by bytes."""
+    key = (*photos.source(path), rgb, round(w_pt, 3), round(h_pt, 3))
+    hit = photos.CACHE.get(key)
+    if hit is not None:
+        return hit
+    im = photos.print_pixels(path, w_pt, h_pt).convert("RGB" if rgb else "CMYK")
+    reader = ImageReader(im)
+    photos.CACHE.put(key, reader, 2 * len(im.getbands()) * im.width * im.height)  # pixels, and reportlab's copy
+    return reader
 
 
 def _qr(c: canvas.Canvas, q: QRCode) -> None:

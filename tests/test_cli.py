@@ -121,17 +121,47 @@ def test_failed_preflight_leaves_existing_output_untouched(ws: Workspace, tmp_pa
     assert snapshot(out) == before
 
 
-def test_rebuild_replaces_files_and_removes_stale_ones(ws: Workspace, tmp_path: Path):
+def test_partial_rebuild_replaces_only_its_files_and_clean_removes_the_rest(ws: Workspace, tmp_path: Path):
     out = tmp_path / "out"
     assert ws.build(out, *POSTERS, "--finish", "office").code == 0
-    assert (out / "poster-a3.pdf").exists()
-    (out / "notes.txt").write_text("mine")  # not ours: must survive
-    r = ws.build(out, "--layout", "poster-a4", "--finish", "office")
+    a3 = (out / "poster-a3.pdf").read_bytes()
+    (out / "notes.txt").write_text("mine")  # not ours: must survive everything
+    ws.set_text("poster_subhead", "Something new.")
+    r = ws.build(out, "--layout", "poster-a4", "--finish", "office")  # partial: replaces poster-a4 only
     assert r.code == 0, r.err
-    assert not (out / "poster-a3.pdf").exists()
+    assert (out / "poster-a3.pdf").read_bytes() == a3 and "removed" not in r.out
+    assert "kept 2 files of this scope" in r.out and "--clean" in r.out  # poster-a3.pdf and its web copy
+    assert files_under(out) == manifest_paths(out) | {"notes.txt"}
+    r = ws.build(out, "--layout", "poster-a4", "--finish", "office", "--clean")
+    assert r.code == 0, r.err
+    assert not (out / "poster-a3.pdf").exists() and not (out / "web" / "poster-a3.html").exists()
+    removed = sorted(ln.split()[1] for ln in r.out.splitlines() if ln.startswith("removed "))
+    assert removed == sorted(f"{_rel(out)}/{p}" for p in ("poster-a3.pdf", "web/poster-a3.html")), r.out
     assert (out / "notes.txt").read_text() == "mine"
     assert files_under(out) == manifest_paths(out) | {"notes.txt"}
     assert {p for p in files_under(out) if p.endswith(".pdf")} == {"poster-a4.pdf"}
+
+
+def _rel(p: Path) -> str:
+    from cseprint.cli import _rel as rel
+
+    return rel(p)
+
+
+def test_a_full_build_removes_what_it_no_longer_makes(ws: Workspace, tmp_path: Path):
+    out = tmp_path / "out"
+    assert ws.build(out, "--finish", "office", "--layout", "poster-a4").code == 0
+    # a layout the content no longer has: a full build of the scope does not make it, so it goes
+    (ws.layouts / "poster-a4.yaml").rename(ws.layouts / "poster-old.yaml")
+    with ws.edit("layouts/poster-a3.yaml") as d:
+        d["extends"] = "poster-old"
+    man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [f["layout"] for f in man["files"]] == ["poster-a4"]
+    r = ws.build(out)  # every layout, both finishes: a full build
+    assert r.code == 0, r.err
+    assert not (out / "poster-a4.pdf").exists()
+    assert f"removed {_rel(out)}/poster-a4.pdf" in r.out and f"removed {_rel(out)}/web/poster-a4.html" in r.out
+    assert files_under(out) == manifest_paths(out)
 
 
 def test_list_prints_every_contact_and_its_verified_date(ws: Workspace):
@@ -225,8 +255,11 @@ def test_builds_of_other_schools_and_languages_are_kept_beside_each_other(ws: Wo
     paths = manifest_paths(out)
     assert {"poster-a4.pdf", "staff-leaflet.pdf", "example-school/who-to-tell-a4.pdf", "wales/cy/poster-a4.pdf"} <= paths
     assert files_under(out) == paths
-    # a national rebuild of one layout drops the other national files, not the school's or the Welsh ones
+    # a national rebuild of one layout replaces that layout only; with --clean it also drops the other
+    # national English files, never the school's or the Welsh ones
     assert ws.build(out, "--finish", "office", "--layout", "poster-a4").code == 0
+    assert "staff-leaflet.pdf" in manifest_paths(out) and (out / "staff-leaflet.pdf").exists()
+    assert ws.build(out, "--finish", "office", "--layout", "poster-a4", "--clean").code == 0
     paths = manifest_paths(out)
     assert "staff-leaflet.pdf" not in paths and not (out / "staff-leaflet.pdf").exists()
     assert {"poster-a4.pdf", "example-school/who-to-tell-a4.pdf", "wales/cy/poster-a4.pdf"} <= paths

@@ -195,7 +195,7 @@ def test_when_none_fits_the_first_is_placed_and_every_attempt_reported(tmp_path:
     assert needs == pytest.approx({"heading": 2 * 12 * 1.2 + mm(2) + 2 * LINE, "plain": 2 * LINE})
     problems = [p for p in check_document(doc, load_content(tmp_path / "content"), doc_today()) if not p.warning]
     (p,) = [p for p in problems if "box box" in p.key]
-    assert "none of its 2 arrangements fits the 5.0 mm it has" in p.message
+    assert "does not fit in any of its 2 arrangements, in the 5.0 mm it has" in p.message
     assert "heading needs 21.0 mm; plain needs 8.8 mm" in p.message
     lines = (tmp_path / "layouts" / "t.yaml").read_text(encoding="utf-8").splitlines()
     row = next(i for i, t in enumerate(lines) if t.strip() == "- name: box") + 1

@@ -85,7 +85,7 @@ def test_a_school_that_changes_language_leaves_no_old_poster_behind(ws: Workspac
     out = tmp_path / "out"
     assert ws.build(out, "--school", str(profile(tmp_path, language="en-GB")), "--finish", "office").code == 0
     assert (out / "ysgol-enghraifft/who-to-tell-a4.pdf").is_file()
-    r = ws.build(out, "--school", str(profile(tmp_path, language="cy")), "--finish", "office")
+    r = ws.build(out, "--school", str(profile(tmp_path, language="cy")), "--finish", "office", "--clean")
     assert r.code == 0, r.err
     assert not (out / "ysgol-enghraifft/who-to-tell-a4.pdf").exists()
     assert (out / "ysgol-enghraifft/cy/who-to-tell-a4.pdf").is_file()

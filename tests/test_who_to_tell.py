@@ -159,7 +159,7 @@ def test_a_team_too_large_for_any_arrangement_is_refused_naming_each_and_the_a3_
         posters.build(prof, ["who-to-tell-a4"])
     (p,) = [p for p in exc.value.problems if "box people" in p.key]
     assert str(p.location).startswith("layouts/who-to-tell-a4.yaml:")
-    assert "none of its 12 arrangements fits" in p.message
+    assert "does not fit in any of its 12 arrangements" in p.message
     for name in ("largest", "cards-2", "list-2-photos", "lines-3", "lines-1-smaller"):
         assert re.search(rf"\b{name} needs [0-9.]+ mm", p.message), name
     assert "--layout who-to-tell-a3" in p.message
