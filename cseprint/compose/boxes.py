@@ -254,10 +254,24 @@ class Composer:
         return m
 
     def _one(self, box: Box, region: Region) -> Measured:
-        with self.collecting() as uses, self.pinned(box.locale), self.stepped(box.type_step):
+        # what collecting(), pinned() and stepped() do, written out: this runs for every box of
+        # every arrangement tried, and three context managers a box cost more than the box
+        saved_uses, uses = self.uses, Uses()
+        self.uses = uses
+        saved_pin = None
+        if box.locale:
+            saved_pin = self.chain, self.registry, self.school_fields
+            self._pin(box.locale)
+        self.step += box.type_step
+        try:
             if self.content.school_id is not None and (box.when != "always" or box.kind in ("people", "logo")):
                 uses.school = True
             m = KINDS[box.kind][0](self, box, region)
+        finally:
+            self.step -= box.type_step
+            if saved_pin is not None:
+                self.chain, self.registry, self.school_fields = saved_pin
+            self.uses = saved_uses
         m.uses = uses
         return m
 
@@ -317,14 +331,17 @@ class Composer:
             yield
             return
         saved = self.chain, self.registry, self.school_fields
-        self.chain = [locale]
-        self.registry = self._registry(self.chain)
-        if locale in self.content.school_roles:
-            self.school_fields = {**self.content.school_fields, **self.content.school_roles[locale]}
+        self._pin(locale)
         try:
             yield
         finally:
             self.chain, self.registry, self.school_fields = saved
+
+    def _pin(self, locale: str) -> None:
+        self.chain = [locale]
+        self.registry = self._registry(self.chain)
+        if locale in self.content.school_roles:
+            self.school_fields = {**self.content.school_fields, **self.content.school_roles[locale]}
 
     @contextlib.contextmanager
     def stepped(self, n: int) -> Iterator[None]:

@@ -82,15 +82,11 @@ class Block:
     lines: list[SetLine] = field(default_factory=list)
     too_wide: list[tuple[str, float]] = field(default_factory=list)  # (word, the width it had, pt)
     missing: list[str] = field(default_factory=list)
+    faces: frozenset[str] = frozenset()  # the faces its runs are set in (the document embeds each)
 
     @property
     def height(self) -> float:
         return sum(line.size * line.leading for line in self.lines)
-
-    @property
-    def faces(self) -> set[str]:
-        """The faces its runs are set in (the document embeds each)."""
-        return {r.font for ln in self.lines for r in ln.runs}
 
     @property
     def text(self) -> str:
@@ -158,7 +154,7 @@ class Typesetter:
             cache[key] = self._set(spans, style, width, indent)
         done = cache[key]
         return Block([dataclasses.replace(ln, runs=list(ln.runs)) for ln in done.lines],
-                     list(done.too_wide), list(done.missing))
+                     list(done.too_wide), list(done.missing), done.faces)
 
     def _set(self, spans: list[Span], style: TextStyle, width: float, indent: float) -> Block:
         block = Block()
@@ -210,6 +206,7 @@ class Typesetter:
             emit()
         for ln in block.lines:
             block.missing.extend(r.text for r in ln.runs if r.missing)
+        block.faces = frozenset(r.font for ln in block.lines for r in ln.runs)
         return block
 
     def _word_width(self, word: Word) -> float:
