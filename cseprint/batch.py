@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
+from . import changes
 from .build import Options, Output, compose_school, file_entry, load, pack_zip, web_copies, write_document
 from .errors import InputError, Location, OutputError, Problem, VerifyError
 from .faults import fault
@@ -75,17 +76,30 @@ class SchoolResult:
     web: list[str] = field(default_factory=list)  # the school's accessible web copies, also in its pack
     staged: dict[str, str] = field(default_factory=dict)  # every staged file of the school: path -> sha256
     bug: bool = False  # failed by an error in the generator itself, not in its row
+    tables: dict = field(default_factory=dict)  # records and box texts of its files its worker had not sent before
     owns: list[str] = field(default_factory=list)  # the languages of its files a build replaces
 
 
 _STATE: dict = {}
 
 
-def _init(opts: Options, stage: Path | None, out: Path | None) -> None:
+def _init(opts: Options, stage: Path | None, out: Path | None, previous: dict[str, dict] | None = None) -> None:
     content, styles, layouts = load(opts)
     _STATE.update(opts=opts, stage=stage, out=out, write=stage is not None, content=content,
                   styles=styles, layouts=layouts, fonts=FontBook(styles, opts.fonts), national={},
-                  national_docs={})
+                  national_docs={}, previous=previous, tables_sent=set())
+
+
+def _by_school(previous: dict) -> dict[str, dict]:
+    """The previous manifest cut into one small manifest per school, once (before the workers
+    fork), so each school's reprint list does not search every file of a thousand schools and a
+    worker touches only its own schools' entries."""
+    tables = {changes.RECORDS: previous.get(changes.RECORDS, {}), changes.TEXTS: previous.get(changes.TEXTS, {})}
+    out: dict[str, dict] = {}
+    for e in changes.file_entries(previous).values():
+        if isinstance(e.get("school"), str):
+            out.setdefault(e["school"], {"files": [], **tables})["files"].append(e)
+    return out
 
 
 def build_one(task: tuple[int, LDict]) -> SchoolResult:
@@ -114,6 +128,8 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
     packed: dict[str, bytes] = {}
     staged: dict[str, str] = {}
     failures: list[str] = []
+    store = changes.Store()
+    eds = changes.edition_boxes(d for _, d in p.docs)
     for path, doc in p.docs:
         key = doc.layout, doc.variant, doc.finish, doc.locale, doc.nation
         if not doc.uses_school and key in st["national"]:
@@ -125,17 +141,22 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
                 st["national"][key] = data
         staged[path] = write_staged(st["stage"], st["out"], path, data)
         packed[path.split("/", 1)[1]] = data
-        files.append(file_entry(Output(path, doc, data), content, opts))
+        files.append(file_entry(Output(path, doc, data), content, opts, store, eds.get(doc.layout, frozenset())))
     if failures:
         return SchoolResult(row, school.id, False, failures)
     web = web_copies(p, opts)  # the pack holds them too, so a school can put them on its website
     for path, data in web.items():
         staged[path] = write_staged(st["stage"], st["out"], path, data)
         packed[path.split("/", 1)[1]] = data
+    if st["previous"] is not None:  # the school's own reprint list travels in its pack
+        before = st["previous"].get(school.id, {})
+        own = changes.rebase(changes.compare(before, {"files": files, **store.tables()}), f"{school.id}/")
+        packed[changes.CHANGES_JSON] = changes.to_json(own).encode("utf-8")
+        packed[changes.CHANGES_MD] = changes.to_markdown(own, f"What to reprint: {school.name}").encode("utf-8")
     pack_path = f"packs/{school.id}.zip"
     staged[pack_path] = write_staged(st["stage"], st["out"], pack_path, pack_zip(packed))
     return SchoolResult(row, school.id, True, [], files, pack_path, [str(w) for w in (*school.warnings, *p.warnings)],
-                        sorted(web), staged, owns=p.owns)
+                        sorted(web), staged, tables=store.since(st["tables_sent"]), owns=p.owns)
 
 
 # --- worker processes ----------------------------------------------------------------------------
@@ -161,12 +182,14 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _worker(conn: Connection, parent: int, opts: Options, stage: Path | None, out: Path | None) -> None:
-    """A worker's life: load once, then build each school it is sent until told to stop."""
+def _worker(conn: Connection, parent: int, opts: Options, stage: Path | None, out: Path | None,
+            previous: dict[str, dict] | None = None) -> None:
+    """A worker's life: load once, then build each school it is sent until told to stop. ``previous``:
+    the output folder's earlier files, by school, for each school's own reprint list."""
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent stops us
     try:
-        _init(opts, stage, out)
+        _init(opts, stage, out, previous)
     except InputError as exc:
         conn.send(("input", exc.problems))
         return
@@ -205,9 +228,9 @@ class _Worker:
 class _Pool:
     """``jobs`` workers, each given one school at a time; see the module docstring."""
 
-    def __init__(self, jobs: int, opts: Options, stage: Stage | None):
+    def __init__(self, jobs: int, opts: Options, stage: Stage | None, previous: dict[str, dict] | None = None):
         self.ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
-        self.args = (os.getpid(), opts, stage.path if stage else None, stage.out if stage else None)
+        self.args = (os.getpid(), opts, stage.path if stage else None, stage.out if stage else None, previous)
         self.workers = [self._start() for _ in range(jobs)]
 
     def _start(self) -> _Worker:
@@ -321,10 +344,12 @@ def _failed(row: int, school: str | None, problems: list[str], bug: bool = False
 
 def run(opts: Options, csv_path: Path, stage: Stage | None, jobs: int | None = None,
         progress: Callable[[int, int, float], None] | None = None,
-        sheet: Sheet | None = None, timeout: float = SCHOOL_TIMEOUT) -> tuple[list[SchoolResult], set[str]]:
+        sheet: Sheet | None = None, timeout: float = SCHOOL_TIMEOUT,
+        previous: dict | None = None) -> tuple[list[SchoolResult], set[str]]:
     """Build every row (only check it when ``stage`` is None); results in row order, and the
     content's locales (the output folder's language folders). ``sheet``: the file already read
-    (the CLI reads it first to show its warnings).
+    (the CLI reads it first to show its warnings); ``previous``: the output folder's manifest,
+    for each school's own reprint list in its pack.
 
     Raises InputError for a bad file (unreadable, unknown columns, duplicate ids).
     """
@@ -361,7 +386,8 @@ def run(opts: Options, csv_path: Path, stage: Stage | None, jobs: int | None = N
         if progress:
             progress(len(results), len(rows), time.monotonic() - start)
 
-    pool = _Pool(min(jobs, len(rows)), opts, stage)
+    before = None if previous is None else _by_school(previous)
+    pool = _Pool(min(jobs, len(rows)), opts, stage, before)
     try:
         pool.run(rows, timeout, done)
     finally:

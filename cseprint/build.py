@@ -10,23 +10,26 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import io
+import json
+import os
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
+from . import __version__, changes
 from .compose import OFFICE, PRINT_SHOP, Finish, compose
-from .document import Document
-from .errors import InputError, PreflightError, Problem, VerifyError
-from .fonts import FontBook
+from .document import Document, Run
+from .errors import InputError, Location, OutputError, PreflightError, Problem, VerifyError
+from .fonts import FontBook, load_face
 from .languages import builds, check_content, locales_for
 from .lookup import NATIONS, nation_texts
 from .models import Content, Layout, Styles
-from .outfolder import Claim
+from .outfolder import Claim, read_manifest
 from .preflight import check_document, check_readability, unverified_contacts, unverified_facts
 from .validate import load_content, load_layouts
 
@@ -299,12 +302,34 @@ def web_copies(p: Plan, opts: Options) -> dict[str, bytes]:
     return files
 
 
-def previews(p: Plan, outputs: list[Output]) -> dict[str, bytes]:
-    """PNG pages of every output and ``previews/index.html``, as {relative path: bytes}."""
-    from .preview import contact_sheet, render_pngs
+def previews(p: Plan, outputs: list[Output], report: dict | None = None) -> dict[str, bytes]:
+    """PNG pages of every output and ``previews/index.html``, as {relative path: bytes}.
+
+    With a reprint list, each file to reprint also gets its changed pages with the
+    changed boxes outlined (``-pN-changes.png``), shown first on the contact sheet.
+    """
+    from .preview import REPRINT_HEADING, contact_sheet, render_outlined, render_pngs
 
     files: dict[str, bytes] = {}
     entries = []
+    first = []
+    by_path = {o.path: o for o in outputs}
+    for r in report["reprint"] if report else ():
+        o = by_path.get(r["path"])
+        if o is None:
+            continue
+        pages: dict[int, set[str]] = {}
+        for c in r["changes"]:
+            pages.setdefault(c["page"], set()).add(c["box"])
+        if not r["changes"]:  # no record to compare with: every page, nothing outlined
+            pages = {n: set() for n in range(1, len(o.doc.pages) + 1)}
+        pngs = []
+        for n, boxes in sorted(pages.items()):
+            rel = f"{o.path.removesuffix('.pdf')}-p{n}-changes.png"
+            files[f"previews/{rel}"] = render_outlined(o.data, n - 1, changes.outline_rects(o.doc, n, boxes))
+            pngs.append(rel)
+        what = "; ".join(f"page {n}: {', '.join(sorted(b))}" for n, b in sorted(pages.items()) if b) or "by eye"
+        first.append((o.path, f"to reprint, changed boxes outlined ({what})", pngs))
     for o in sorted(outputs, key=lambda o: o.path):
         stem = o.path.removesuffix(".pdf")
         pngs = []
@@ -315,13 +340,41 @@ def previews(p: Plan, outputs: list[Output]) -> dict[str, bytes]:
         d = o.doc
         entries.append((o.path, f"{d.layout} ({d.variant}, {d.finish}, {d.locale})", pngs))
     title = f"Preview of the build: content edition {p.content.edition.version} ({p.content.edition.date})"
-    files["previews/index.html"] = contact_sheet(entries, title).encode("utf-8")
+    groups = [(REPRINT_HEADING, first), ("Every file", entries)] if first else None
+    files["previews/index.html"] = contact_sheet(entries, title, groups).encode("utf-8")
     return files
 
 
-def file_entry(o: Output, content: Content, opts: Options) -> dict:
-    """One file's line in the manifest (single builds and batches alike)."""
+@functools.lru_cache(maxsize=1024)
+def _picture(path: str, mtime_ns: int, size: int) -> str:
+    try:
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+    except OSError:
+        digest = "unreadable"
+    return f"{Path(path).name} ({digest})"
+
+
+def picture_id(path: str) -> str:
+    """A photo or logo in the reprint record: its name and a fingerprint of its bytes, so a new
+    photo saved under the old name still counts as a change (and the folder's place does not)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return f"{Path(path).name} (missing)"
+    return _picture(path, st.st_mtime_ns, st.st_size)
+
+
+def run_width(doc: Document) -> Callable[[Run], float]:
+    """A run's width in points, from its font's advances (loaded once per process by compose)."""
+    return lambda r: load_face(doc.fonts[r.font]).width(r.text, r.size)
+
+
+def file_entry(o: Output, content: Content, opts: Options, store: changes.Store | None = None,
+               edition_names: frozenset[str] = frozenset()) -> dict:
+    """One file's line in the manifest (single builds and batches alike). With ``store`` (the
+    manifest's shared tables), the record of its boxes' text, for the next build's reprint list."""
     d = o.doc
+    record = {"record": store.add(changes.record(d, edition_names, picture_id, run_width(d)))} if store else {}
     return {
         "path": o.path, "layout": d.layout, "locale": d.locale, "nation": d.nation, "audience": d.audience,
         "school": d.school, "reading_grade": d.reading_grade,
@@ -333,13 +386,18 @@ def file_entry(o: Output, content: Content, opts: Options) -> dict:
         "unverified_facts": unverified_facts(d, content, opts.today),
         "english_fallback_keys": d.fell_back,
         "content_version": content.edition.version,
+        "content_date": content.edition.date.isoformat(),
+        **record,
         "fit": d.fit,  # the arrangement chosen for each box (or page) that declares alternatives
     }
 
 
 def manifest(p: Plan, outputs: list[Output], opts: Options) -> dict:
     unverified = sorted({c for o in outputs for c in unverified_contacts(o.doc, p.content, opts.today)})
-    files = [file_entry(o, p.content, opts) for o in sorted(outputs, key=lambda o: o.path)]
+    store = changes.Store()
+    eds = changes.edition_boxes(o.doc for o in outputs)
+    files = [file_entry(o, p.content, opts, store, eds.get(o.doc.layout, frozenset()))
+             for o in sorted(outputs, key=lambda o: o.path)]
     return {
         "generator": {"name": "cseprint", "version": __version__},
         "content": {"version": p.content.edition.version, "date": p.content.edition.date.isoformat()},
@@ -349,7 +407,23 @@ def manifest(p: Plan, outputs: list[Output], opts: Options) -> dict:
         "translation_reviewed": all(p.content.locale_info[loc].reviewed for loc in p.locales or [opts.locale]),
         "unverified_contacts": unverified,
         "files": files,
+        **store.tables(),
     }
+
+
+def planned_records(p: Plan) -> dict:
+    """The reprint records of a plan's documents, composed but not rendered: a manifest of just
+    ``files`` (path, layout, school, record) and the two tables. Enough for ``changes.compare``,
+    so a web form can say what will change on a school's posters before it makes the PDFs."""
+    store = changes.Store()
+    eds = changes.edition_boxes(d for _, d in p.docs)
+    files = []
+    for path, d in sorted(p.docs, key=lambda pd: pd[0]):
+        rid = store.add(changes.record(d, eds.get(d.layout, frozenset()), picture_id, run_width(d)))
+        files.append({"path": path, "layout": d.layout, "locale": d.locale, "nation": d.nation, "school": d.school,
+                      "variant": d.variant, "finish": d.finish, "content_version": p.content.edition.version,
+                      "content_date": p.content.edition.date.isoformat(), "record": rid})
+    return {"files": files, **store.tables()}
 
 
 @dataclass
@@ -361,6 +435,8 @@ class Built:
     outputs: list[Output]
     extra: dict[str, bytes]  # web copies and previews, by relative path
     manifest: dict
+    changes: dict | None = None  # the reprint list, when there was an earlier build to compare with
+    meta: dict[str, bytes] = field(default_factory=dict)  # changes.json and changes.md: they go with the manifest
 
     @property
     def files(self) -> dict[str, bytes]:
@@ -368,17 +444,29 @@ class Built:
 
 
 def build_files(opts: Options, *, with_previews: bool = False,
-                progress: Callable[[str], None] | None = None, p: Plan | None = None) -> Built:
+                progress: Callable[[str], None] | None = None, p: Plan | None = None,
+                previous: dict | None = None) -> Built:
     """Check, render and verify every document of ``opts`` (or of a plan already made), and make
-    the web copies, the previews if asked, and the manifest. Writes nothing."""
+    the web copies, the previews if asked, and the manifest. Writes nothing.
+
+    ``previous``: the manifest of the build these files replace (``{}`` for none: an empty
+    folder). With it, the reprint list is made (``changes.json``, ``changes.md``), and the
+    previews outline what changed.
+    """
     p = p or plan(opts)
     outputs = render_all(p, opts, progress)
     web = web_copies(p, opts)
-    pngs = previews(p, outputs) if with_previews else {}
     man = manifest(p, outputs, opts)
+    owns = claim(opts, [p.content.school_id], p.content.nation)  # a partial build leaves the rest of its scope
+    report = changes.compare(previous, man, partial=not owns.full) if previous is not None else None
+    pngs = previews(p, outputs, report) if with_previews else {}
     man["web"] = sorted(web)
     man["previews"] = sorted(pngs)
-    return Built(p, outputs, web | pngs, man)
+    for table in (changes.RECORDS, changes.TEXTS):  # the long tables last, after what a person reads
+        man[table] = man.pop(table)
+    meta = {} if report is None else {changes.CHANGES_JSON: changes.to_json(report).encode("utf-8"),
+                                      changes.CHANGES_MD: changes.to_markdown(report).encode("utf-8")}
+    return Built(p, outputs, web | pngs, man, report, meta)
 
 
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)  # fixed, so packs are reproducible
@@ -413,6 +501,37 @@ def claim(opts: Options, schools: list[str | None], nation: str | None = None,
     full = opts.clean or (opts.names is None and opts.finish == "both")
     return Claim(frozenset((s, nation or "england", loc) for s in schools
                            for loc in ((owns or {}).get(s) or [opts.locale])), full)
+
+
+def previous_manifest(out: Path) -> dict:
+    """What the output folder's last builds printed, for the reprint list ({} for an empty or new
+    folder). A folder that is not ours reads as empty here: the commit refuses it, saying why."""
+    try:
+        return read_manifest(out)
+    except OutputError:
+        return {}
+
+
+def load_manifest(out: Path) -> dict:
+    """An output folder's manifest, for ``diff``: InputError naming the file if it is missing,
+    not JSON or not a manifest (a build forgives all three: it compares with nothing)."""
+    path = out / MANIFEST
+    if not out.is_dir():
+        raise InputError([Problem(Location(str(out)), "", "no such folder")])
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError([Problem(Location(str(path)), "", "not found: is this an output folder of "
+                                  "'generate.py build'?")]) from None
+    except json.JSONDecodeError as exc:
+        raise InputError([Problem(Location(str(path), exc.lineno, exc.colno), "", f"not valid JSON: {exc.msg}")]) \
+            from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(Location(str(path)), "", f"cannot be read: {exc}")]) from None
+    if not isinstance(data, dict) or not isinstance(data.get("files"), list):
+        raise InputError([Problem(Location(str(path)), "files", "not a manifest of 'generate.py build' "
+                                  "(it has no list of files)")])
+    return data
 
 
 def inputs(opts: Options) -> dict[str, Path]:

@@ -18,7 +18,7 @@ from .errors import CsePrintError, InputError, VerifyError
 from .terminal import quote, safe_streams
 
 PROJECT = Path(__file__).resolve().parent.parent
-COMMANDS = ("build", "check", "list", "check-links", "serve", "setup")
+COMMANDS = ("build", "check", "list", "check-links", "serve", "diff", "setup")
 
 DESCRIPTION = """\
 Make print-ready child sexual exploitation (CSE) awareness materials: posters,
@@ -36,6 +36,8 @@ examples:
   python3 generate.py check               check content and layouts, write nothing
   python3 generate.py list                show layouts and contacts with their review dates
   python3 generate.py serve               a web form for schools at http://127.0.0.1:8000
+  python3 generate.py diff OLD_OUT NEW_OUT
+                                          what to reprint: two output folders compared
 
 finishes:
   office      the page is the paper size (A4, A3, 85.6 x 54 mm card); no bleed,
@@ -195,6 +197,19 @@ def parser() -> argparse.ArgumentParser:
                                     "(HEAD, then GET; short timeout; one retry). Uses the network; builds never do.")
     cl.add_argument("--content", type=Path, default=PROJECT / "content", metavar="DIR")
     cl.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS", help="per request (default: 5)")
+    df = sub.add_parser("diff", help="what to reprint: compare the printed text of two output folders",
+                        description="Compare two output folders from their manifests, box by box: which files to\n"
+                                    "reprint (each changed text before and after), which are unchanged (a new\n"
+                                    "edition line alone does not count), which are new, which were removed.\n"
+                                    "Every file of both folders is compared; for folders holding one build each,\n"
+                                    "this is the list that build wrote to NEW_OUT/changes.md.\n\n"
+                                    "exit status: 0 whether or not anything changed, 1 if a folder has no\n"
+                                    "readable manifest, 2 for a mistake in the command.",
+                        formatter_class=argparse.RawDescriptionHelpFormatter,
+                        epilog="example:\n  python3 generate.py diff output-autumn output    what changed since autumn")
+    df.add_argument("old", type=Path, metavar="OLD_OUT", help="the earlier output folder")
+    df.add_argument("new", type=Path, metavar="NEW_OUT", help="the later output folder")
+    df.add_argument("--json", action="store_true", help="print the list as JSON (the form of OUT/changes.json)")
     ls = sub.add_parser("list", help="show the layouts and the contacts with their last-verified dates")
     ls.add_argument("--content", type=Path, default=PROJECT / "content", metavar="DIR")
     ls.add_argument("--layouts", type=Path, default=PROJECT / "layouts", metavar="DIR")
@@ -253,6 +268,8 @@ def _main(argv: list[str], raw_err) -> int:
             return cmd_check_links(args)
         if args.command == "serve":
             return cmd_serve(args)
+        if args.command == "diff":
+            return cmd_diff(args)
         return cmd_build(args, write=args.command == "build")
     except InputError as exc:
         for p in exc.problems:
@@ -312,7 +329,7 @@ def _options(args: argparse.Namespace):
 
 
 def cmd_build(args: argparse.Namespace, write: bool) -> int:
-    from .build import build_files, claim, contact_sheet, inputs, plan
+    from .build import build_files, claim, contact_sheet, inputs, plan, previous_manifest
     from .outfolder import write_atomically
 
     opts = _options(args)
@@ -334,12 +351,13 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
     from .progress import Progress
 
     with Progress(len(p.docs), "files", args.raw_err) as bar:
-        built = build_files(opts, with_previews=args.previews, progress=bar.step, p=p)
+        built = build_files(opts, with_previews=args.previews, progress=bar.step, p=p,
+                            previous=previous_manifest(opts.out))
     outputs, man = built.outputs, built.manifest
     web, pngs = man["web"], man["previews"]
     done = write_atomically(opts.out, built.files, man, claim(opts, [p.content.school_id], p.content.nation,
                                                   {p.content.school_id: p.owns or p.locales}),
-                            protected=tuple(inputs(opts).values()), derive=contact_sheet)
+                            built.meta, protected=tuple(inputs(opts).values()), derive=contact_sheet)
     sheet = "previews/index.html" in done.manifest.get("previews", [])
     out_name = _rel(opts.out)
     _WRITTEN.append(out_name)
@@ -365,7 +383,8 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
     if man["unverified_contacts"]:
         print("WARNING: printed contacts that are unconfirmed or past review: " + ", ".join(man["unverified_contacts"]))
     _removals(done, out_name)
-    print(next_steps(out_name, [o.path for o in outputs], web, bool(pngs)))
+    _print_changes(built.changes, out_name)
+    print(next_steps(out_name, [o.path for o in outputs], web, bool(pngs), reprint=built.changes))
     return 0
 
 
@@ -392,13 +411,37 @@ def _removals(done, out_name: str) -> None:
               "this build made only some); --clean removes them")
 
 
+def _print_changes(report: dict | None, out_name: str, limit: int = 12) -> None:
+    """The end of a build's summary: what to reprint, in brief, and where the full list is."""
+    from .changes import CHANGES_JSON, CHANGES_MD, excerpt, safe, summary
+
+    if report is None:
+        return
+    print(f"reprint list: {summary(report)}")
+    for r in report["reprint"][:limit]:
+        c = r["changes"][0] if r["changes"] else None
+        b, a = excerpt(c["before"], c["after"]) if c else ("", "")
+        what = (f"page {c['page']} box {c['box']}: {b or '(nothing)'} -> {a or '(removed)'}"
+                if c else "no earlier record; check by eye")
+        more = f" (+{len(r['changes']) - 1} more)" if len(r["changes"]) > 1 else ""
+        print(f"  reprint {out_name}/{safe(r['path'])}: {safe(what)}{more}")
+    if len(report["reprint"]) > limit:
+        print(f"  ... and {len(report['reprint']) - limit} more")
+    print(f"see {out_name}/{CHANGES_MD} (and {CHANGES_JSON})")
+
+
 def next_steps(out_name: str, pdfs: list[str], web: list[str], previews: bool, packs: int = 0,
-               failed: int = 0, source: str = "") -> str:
+               failed: int = 0, source: str = "", reprint: dict | None = None) -> str:
     """The summary's last lines: what a person does with what was just made."""
     steps = []
     if failed:
         steps.append(f"fix the {failed} failed row{'s' if failed != 1 else ''} listed above in {source} and run "
                      "the same command again")
+    if reprint and reprint["since"]:
+        n, kept = len(reprint["reprint"]), len(reprint["unchanged"])
+        keep = f"; the other {kept} already printed {'are' if kept != 1 else 'is'} still right" if kept else ""
+        steps.append(f"reprint the {n} file{'s' if n != 1 else ''} listed in {out_name}/changes.md{keep}" if n else
+                     "nothing needs reprinting: the copies already printed are still right")
     if packs:
         steps.append(f"email each school its pack from {out_name}/packs/ (its PDFs, web pages and how-to-print.pdf)")
     if previews:
@@ -420,8 +463,8 @@ def next_steps(out_name: str, pdfs: list[str], web: list[str], previews: bool, p
 
 
 def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
-    from . import batch
-    from .build import claim, contact_sheet, inputs
+    from . import batch, changes
+    from .build import claim, contact_sheet, inputs, previous_manifest
     from .outfolder import Stage, commit
     from .progress import Progress
 
@@ -463,11 +506,12 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
               "nothing written.")
         return _bugs(results) or (1 if bad else 0)
     out_name = _rel(opts.out)
-    done = None
+    done = reprint = None
+    previous = changes.slim(previous_manifest(opts.out))  # what compare reads of it, for the reprint lists
     with Stage(opts.out) as stage:
         try:
             results, _ = batch.run(opts, args.schools, stage, jobs=args.jobs, progress=progress, sheet=sheet,
-                                   timeout=timeout)
+                                   timeout=timeout, previous=previous)
         finally:
             for b in bars:
                 b.close()
@@ -478,6 +522,9 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
             return 1
         files = sorted((f for r in good for f in r.files), key=lambda f: f["path"])
         packs = sorted(r.pack for r in good if r.pack)
+        gathered = changes.Store()  # each worker sent each record and text once
+        for r in good:
+            gathered.merge(r.tables)
         man = {
             "generator": {"name": "cseprint", "version": __version__},
             "locale": opts.locale,
@@ -486,12 +533,16 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
             "packs": packs,
             "files": files,
             "web": sorted(w for r in good for w in r.web),
+            **gathered.tables(),
         }
         if good:  # failed schools are not in the claim: they keep their earlier files
-            done = commit(stage, {path: sha for r in good for path, sha in r.staged.items()}, man,
-                          claim(opts, [r.school for r in good], owns={r.school: r.owns for r in good}),
-                          protected=tuple(inputs(opts).values()),
-                          derive=contact_sheet)
+            owns = claim(opts, [r.school for r in good], owns={r.school: r.owns for r in good})
+            reprint = changes.compare(previous, man, partial=not owns.full)
+            previous = None  # the commit reads the folder's manifest itself: do not hold two copies
+            meta = {changes.CHANGES_JSON: changes.to_json(reprint).encode("utf-8"),
+                    changes.CHANGES_MD: changes.to_markdown(reprint).encode("utf-8")}
+            done = commit(stage, {path: sha for r in good for path, sha in r.staged.items()}, man, owns, meta,
+                          protected=tuple(inputs(opts).values()), derive=contact_sheet)
             _WRITTEN.append(out_name)
     print(f"built {len(good)} of {len(results)} schools into {out_name}/ ({len(files)} PDFs, {len(packs)} zip packs "
           f"in {out_name}/packs/)" + (f"; {len(bad)} failed (see above)" if bad else ""))
@@ -499,7 +550,13 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
         print("nothing was written.", file=sys.stderr)
     if done:
         _removals(done, out_name)
-    print(next_steps(out_name, [f["path"] for f in files], [], False, len(packs), len(bad), _rel(args.schools)))
+    if reprint is not None:
+        for line in changes.batch_summary(reprint, man):
+            print(f"reprint: {line}")
+        print(f"reprint list: {changes.summary(reprint)}; see {out_name}/{changes.CHANGES_MD} (each school's pack "
+              "holds its own)")
+    print(next_steps(out_name, [f["path"] for f in files], [], False, len(packs), len(bad), _rel(args.schools),
+                     reprint))
     return _bugs(results) or (1 if bad else 0)
 
 
@@ -509,6 +566,19 @@ def _bugs(results: list) -> int:
         print("\nA school above failed by an internal error (a bug in the generator, not in your spreadsheet). "
               "Run again with CSEPRINT_DEBUG=1 for the details and report them.", file=sys.stderr)
         return 3
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from . import changes
+    from .build import load_manifest
+
+    old, new = load_manifest(args.old), load_manifest(args.new)
+    report = changes.compare(old, new, whole=True)
+    if args.json:
+        print(changes.to_json(report), end="")
+    else:
+        print(changes.to_markdown(report), end="")
     return 0
 
 

@@ -51,6 +51,7 @@ try:
 except ImportError:  # pragma: no cover - Windows has no flock; see _lock
     fcntl = None  # type: ignore[assignment]
 
+from . import changes
 from .errors import OutputError
 from .faults import fault
 from .load import display_name
@@ -461,6 +462,7 @@ def commit(stage: Stage, files: dict[str, str], man: dict, claim: Claim, meta: d
         why, kept_entries, kept_in_scope = _stale(out, prev, files, man, claim)
         old_meta = [m for m in prev.get("meta") or [] if isinstance(m, str) and _safe(m) and (out / m).is_file()]
         man = _merged(man, kept_entries, [*meta, *old_meta])
+        changes.keep_tables(man, prev)  # the reprint records of the files kept from earlier builds stay
         derived = derive(man) if derive else {}
         for rel, data in derived.items():
             if data is None:

@@ -32,20 +32,33 @@ def render_pngs(data: bytes, dpi: int = PREVIEW_DPI) -> list[bytes]:
     return out
 
 
+def _page_no(png: str, index: int) -> int:
+    """The page a preview shows, from its name (``NAME-pN.png``, ``NAME-pN-changes.png``)."""
+    m = re.search(r"-p(\d+)(?:-changes)?\.png$", png)
+    return int(m.group(1)) if m else index + 1
+
+
+REPRINT_HEADING = "To reprint: what changed since the last build is outlined"
+
+
 def sheet_entries(manifest: dict) -> list[tuple[str, list[tuple[str, str, list[str]]]]]:
     """Every file of a manifest that has previews, grouped by build: [(heading, [(pdf path, description,
     [png paths relative to previews/])])]. Other builds kept in the folder (another school, another
-    language) are listed too, each with the content edition it was made from."""
+    language) are listed too, each with the content edition it was made from. Files to reprint
+    (their ``-pN-changes.png`` pictures, changed boxes outlined) come first, in a group of their own."""
     pngs: dict[str, list[tuple[int, str]]] = {}
+    changed: dict[str, list[tuple[int, str]]] = {}
     for p in manifest.get("previews", []):
-        m = re.fullmatch(r"previews/(.+)-p(\d+)\.png", p) if isinstance(p, str) else None
+        m = re.fullmatch(r"previews/(.+)-p(\d+)(-changes)?\.png", p) if isinstance(p, str) else None
         if m:
-            pngs.setdefault(m.group(1), []).append((int(m.group(2)), p.removeprefix("previews/")))
+            (changed if m.group(3) else pngs).setdefault(m.group(1), []).append((int(m.group(2)),
+                                                                                 p.removeprefix("previews/")))
     groups: dict[str, list] = {}
     for f in manifest.get("files", []):
         if not isinstance(f, dict) or not isinstance(f.get("path"), str):
             continue
-        pages = sorted(pngs.get(f["path"].removesuffix(".pdf"), []))
+        stem = f["path"].removesuffix(".pdf")
+        pages = sorted(pngs.get(stem, []))
         if not pages:
             continue
         school, locale = f.get("school"), f.get("locale") or "en-GB"
@@ -55,7 +68,11 @@ def sheet_entries(manifest: dict) -> list[tuple[str, list[tuple[str, str, list[s
         desc = (f"{f.get('layout')} ({f.get('variant')}, {f.get('finish')}); content edition "
                 f"{f.get('content_version', '?')}")
         groups.setdefault(heading, []).append((f["path"], desc, [p for _, p in pages]))
-    order = sorted(groups, key=lambda h: (not h.startswith("National"), h))
+        if changed.get(stem):
+            groups.setdefault(REPRINT_HEADING, []).append(
+                (f["path"], f"{f.get('layout')} ({f.get('finish')}): to reprint, what changed outlined",
+                 [p for _, p in sorted(changed[stem])]))
+    order = sorted(groups, key=lambda h: (h != REPRINT_HEADING, not h.startswith("National"), h))
     return [(h, sorted(groups[h])) for h in order]
 
 
@@ -69,7 +86,8 @@ def contact_sheet(entries: list[tuple[str, str, list[str]]], title: str,
             rows.append(f"<h2>{html.escape(heading)}</h2>")
         for pdf_path, desc, pngs in items:
             imgs = "".join(f'<a href="{html.escape(p)}"><img src="{html.escape(p)}" '
-                           f'alt="{html.escape(desc)}, page {i + 1}" loading="lazy"></a>' for i, p in enumerate(pngs))
+                           f'alt="{html.escape(desc)}, page {_page_no(p, i)}" loading="lazy"></a>'
+                           for i, p in enumerate(pngs))
             rows.append(f'<figure><div class="pages">{imgs}</div><figcaption><a href="../{html.escape(pdf_path)}">'
                         f"{html.escape(pdf_path)}</a><br>{html.escape(desc)}</figcaption></figure>")
     return f"""<!doctype html>
@@ -86,3 +104,32 @@ a {{ color: #0b3d91; }}
 {"".join(rows)}
 </body></html>
 """
+
+
+OUTLINE_RGB = (230, 0, 126)  # magenta: on none of the palette's colours, so an outline cannot hide
+OUTLINE_PX = 6  # 1 mm at 150 dpi
+
+
+def render_outlined(data: bytes, index: int, rects: list, dpi: int = PREVIEW_DPI) -> bytes:
+    """One page (0-based ``index``) as a PNG, like ``render_pngs``, with ``rects`` (PDF points, origin
+    bottom-left of the page) outlined: what changed since the last print, on the page as it will print."""
+    from PIL import ImageDraw
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        page = pdf[index]
+        h = page.get_size()[1]
+        scale = dpi / 72
+        img = page.render(scale=scale).to_pil().convert("RGB")
+    finally:
+        pdf.close()
+    draw = ImageDraw.Draw(img)
+    pad = OUTLINE_PX // 2 + 1
+    for r in rects:
+        x0, y0 = r.x * scale - pad, (h - r.y - r.h) * scale - pad
+        x1, y1 = (r.x + r.w) * scale + pad, (h - r.y) * scale + pad
+        draw.rectangle([max(x0, 0), max(y0, 0), min(x1, img.width - 1), min(y1, img.height - 1)],
+                       outline=OUTLINE_RGB, width=OUTLINE_PX)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", compress_level=6)
+    return buf.getvalue()

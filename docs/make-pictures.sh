@@ -27,4 +27,13 @@ cp "$tmp/small-team/previews/small-team-example/who-to-tell-a4-p1.png" docs/imag
 cp "$tmp/large-team/previews/large-team-example/who-to-tell-a4-p1.png" docs/images/who-to-tell-large-team.png
 cp "$tmp/shop/previews/print-shop/wallet-card-p1.png" docs/images/print-shop-wallet-card-p1.png
 cp "$tmp/shop/previews/print-shop/staff-leaflet-p1.png" docs/images/print-shop-staff-leaflet-p1.png
+# the reprint list's picture: the example school's lead changes (to another fictional name)
+# between two builds into one folder; the second build outlines what changed
+cp -r content "$tmp/content"
+"$py" generate.py build --finish office --out "$tmp/reprint" --content "$tmp/content" \
+  --school "$tmp/content/schools/example-school.yaml" --layout who-to-tell-a4 >/dev/null
+sed -i 's/^  name: Sam Example$/  name: Sasha Example/' "$tmp/content/schools/example-school.yaml"
+"$py" generate.py build --finish office --out "$tmp/reprint" --content "$tmp/content" --previews \
+  --school "$tmp/content/schools/example-school.yaml" --layout who-to-tell-a4 >/dev/null
+cp "$tmp/reprint/previews/example-school/who-to-tell-a4-p1-changes.png" docs/images/reprint-who-to-tell-a4.png
 echo "pictures updated in docs/images/"

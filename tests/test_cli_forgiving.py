@@ -105,7 +105,7 @@ def test_setup_says_ready_when_this_python_has_everything(tmp_path: Path):
     (["check-link"], "did you mean 'check-links'?"),
     (["poster-a4"], "'poster-a4' is a layout, not a command; to build just that one: "
                     "python3 generate.py build --layout poster-a4"),
-    (["zzzz"], "the commands are: build, check, list, check-links, serve, setup"),
+    (["zzzz"], "the commands are: build, check, list, check-links, serve, diff, setup"),
     (["build", "--layuot", "poster-a4"], "did you mean --layout?"),
     (["check", "--shcools", "x.csv"], "did you mean --schools?"),
 ])

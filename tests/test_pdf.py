@@ -87,7 +87,7 @@ def test_manifest_lists_every_pdf_with_hash_and_pages(default_build: DefaultBuil
         pdf.close()
     # every other file is the manifest or listed in it (no staging folder or stray file left behind)
     others = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and p.suffix != ".pdf"}
-    extra = {p for k in ("web", "previews", "packs") for p in manifest.get(k, [])}
+    extra = {p for k in ("web", "previews", "packs", "meta") for p in manifest.get(k, [])}
     assert others == {"manifest.json"} | extra
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
 

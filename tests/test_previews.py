@@ -24,7 +24,7 @@ def manifest(out: Path) -> dict:
 def listed(out: Path) -> set[str]:
     man = manifest(out)
     return {"manifest.json", *(f["path"] for f in man["files"]),
-            *(p for k in ("web", "previews", "packs") for p in man.get(k, []))}
+            *(p for k in ("web", "previews", "packs", "meta") for p in man.get(k, []))}
 
 
 def sheet_links(out: Path) -> tuple[list[str], list[str], list[str]]:

@@ -232,7 +232,8 @@ PAGES.filters["b64"] = b64
 
 
 def form_page(entry: F.Entry, shown: list[F.Shown] | None = None, status: int = 200, notice: str | None = None,
-              load_problems: list[F.Shown] | None = None) -> HTMLResponse:
+              load_problems: list[F.Shown] | None = None, changes: list[str] | None = None,
+              printed: str = "") -> HTMLResponse:
     shown = shown or []
     by_field: dict[str, list[str]] = {}
     notes: dict[str, list[str]] = {}
@@ -247,7 +248,7 @@ def form_page(entry: F.Entry, shown: list[F.Shown] | None = None, status: int = 
         entry=entry, errors=by_field, notes=notes, summary=summary, notice=notice, fields=F.FIELDS,
         school_fields=F.school_fields(), lead_fields=F.person_fields("dsl"), council_fields=F.council_fields(),
         person_fields=F.person_fields, finishes=F.FINISHES, max_deputies=MAX_DEPUTIES,
-        load_errors=[s.message for s in (load_problems or [])],
+        load_errors=[s.message for s in (load_problems or [])], changes=changes, printed=printed,
         title=("Error: " if summary else "") + "Make your school's safeguarding posters")
     return HTMLResponse(page, status_code=status)
 
@@ -306,6 +307,8 @@ async def read_job(request: Request, action: str) -> Job:
                 job.finish = value
             elif name == "edit":
                 job.edit = value
+            elif name == "printed":
+                job.printed = value
         for name in names:
             if name.endswith("_remove") and name.removesuffix("_remove") in F.IMAGE_FIELDS:
                 job.kept.pop(name.removesuffix("_remove"), None)
@@ -344,7 +347,8 @@ async def submit(request: Request, action: str) -> Response:
                             status_code=reply.status)
     if action == "load" and reply.status != 200 and not any(s.field in F.FIELDS for s in reply.shown):
         return form_page(reply.entry, status=reply.status, load_problems=reply.shown)
-    return form_page(reply.entry, reply.shown, reply.status, reply.notice)
+    return form_page(reply.entry, reply.shown, reply.status, reply.notice, changes=reply.changes,
+                     printed=reply.printed)
 
 
 async def home(request: Request) -> Response:

@@ -28,11 +28,13 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from .. import changes
 from ..errors import InputError, Problem, VerifyError
 from ..load import MAX_FILE_BYTES, load_yaml_text
 from ..schema import Checker
 from ..schools import MAX_DEPUTIES, MAX_IMAGE_BYTES
 from . import form as F
+from . import reprint
 from .images import ImageRejected, clean_image
 
 log = logging.getLogger("cseprint.web")
@@ -68,6 +70,7 @@ class Job:
     edit: str = ""  # "add" or "remove:N"
     profile: bytes | None = None  # a saved profile (YAML) or last year's pack (zip), for "load"
     profile_name: str = "profile"
+    printed: str = ""  # what the loaded pack printed (reprint.carry), carried in the form
 
 
 @dataclass
@@ -80,6 +83,8 @@ class Reply:
     filename: str | None = None
     notice: str | None = None
     seconds: float = 0.0
+    changes: list[str] | None = None  # what will change on the posters, said on the page (see reprint)
+    printed: str = ""  # the hidden field that carries what the loaded pack printed
 
 
 def init_worker(settings: Settings) -> None:
@@ -137,11 +142,15 @@ def _run(settings: Settings, job: Job) -> Reply:
         except ImageRejected as exc:
             shown.append(F.Shown(column, exc.message[:1].upper() + exc.message[1:] + "."))
             too_large = too_large or exc.too_large
-    if job.action == "edit":
-        return _edit(entry, job.edit, shown)
     if job.action == "load":
-        return _load(job, shown)
-    return _build(settings, job.action, entry, shown, too_large)
+        return _load(settings, job, shown)
+    printed = reprint.carried(job.printed)
+    if job.action == "edit":
+        reply = _edit(entry, job.edit, shown)
+    else:
+        reply = _build(settings, job.action, entry, shown, too_large, printed)
+    reply.printed = reprint.carry(printed) if printed else ""
+    return reply
 
 
 def _edit(entry: F.Entry, edit: str, shown: list[F.Shown]) -> Reply:
@@ -160,19 +169,26 @@ def _edit(entry: F.Entry, edit: str, shown: list[F.Shown]) -> Reply:
     return Reply(200, entry, [s for s in shown if s.field is None or s.field in F.FIELDS], notice=notice)
 
 
-def _build(settings: Settings, action: str, entry: F.Entry, shown: list[F.Shown], too_large: bool) -> Reply:
-    from ..build import Options, build_files, pack_zip
+def _school(entry: F.Entry, scratch: Path, ck: Checker):
+    """The form as a checked School (None if it is not one), its photos written into ``scratch``."""
     from ..schools import build_school
+
+    names = {}
+    for column, image in entry.images.items():
+        names[column] = f"{column}.{image.ext}"
+        (scratch / names[column]).write_bytes(image.data)
+    raw = F.to_profile(entry, names)
+    return build_school(raw, raw.loc, F.default_id(entry.value("name")), scratch, ck)
+
+
+def _build(settings: Settings, action: str, entry: F.Entry, shown: list[F.Shown], too_large: bool,
+           printed: dict | None = None) -> Reply:
+    from ..build import Options, build_files, pack_zip
 
     scratch = Path(tempfile.mkdtemp(prefix="cseprint-web-", dir=settings.scratch))
     try:
-        names = {}
-        for column, image in entry.images.items():
-            names[column] = f"{column}.{image.ext}"
-            (scratch / names[column]).write_bytes(image.data)
-        raw = F.to_profile(entry, names)
         ck = Checker()
-        school = build_school(raw, raw.loc, F.default_id(entry.value("name")), scratch, ck)
+        school = _school(entry, scratch, ck)
         shown = shown + F.place(ck.errors, entry)
         if shown or school is None:  # with the problems, the notes (a restored leading 0...) beside their boxes
             notes = [n for n in F.place(ck.warnings, entry) if n.field]
@@ -196,6 +212,11 @@ def _build(settings: Settings, action: str, entry: F.Entry, shown: list[F.Shown]
         files = {path.split("/", 1)[1]: data for path, data in built.files.items()
                  if path.startswith(f"{school.id}/")}
         files.update(saved_profile(entry, school.id, today))
+        files[f"{PROFILE_DIR}/{reprint.PRINTED}"] = reprint.record_bytes(built.manifest, school.id)
+        if printed is not None:  # the pack loaded before: this pack's own reprint list against it
+            report = reprint.compared(printed, built.manifest, school.id)
+            files[changes.CHANGES_JSON] = changes.to_json(report).encode("utf-8")
+            files[changes.CHANGES_MD] = changes.to_markdown(report, f"What to reprint: {school.name}").encode("utf-8")
         return Reply(200, entry, body=pack_zip(files), media_type="application/zip", filename=f"{school.id}.zip")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -236,7 +257,30 @@ def saved_profile(entry: F.Entry, school_id: str, today: dt.date) -> dict[str, b
     return files
 
 
-def _load(job: Job, shown: list[F.Shown]) -> Reply:
+def _what_will_change(settings: Settings, entry: F.Entry, printed: dict) -> list[str]:
+    """What the loaded answers make today against what the loaded pack printed, composed but not
+    rendered (about a second): the page says it before anything is made."""
+    from ..build import Options, plan, planned_records
+
+    scratch = Path(tempfile.mkdtemp(prefix="cseprint-web-", dir=settings.scratch))
+    try:
+        ck = Checker()
+        school = _school(entry, scratch, ck)
+        if school is None or ck.errors:
+            return []
+        opts = Options(content=settings.content, layouts=settings.layouts, fonts=settings.fonts, school=school,
+                       finish=reprint.finish_of(printed, entry.finish), today=settings.today or dt.date.today())
+        try:
+            planned = planned_records(plan(opts))
+        except InputError:  # a problem the form shows when the pack is made; nothing to compare yet
+            return []
+        return reprint.said(reprint.compared(printed, planned, school.id))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        forget_photos()
+
+
+def _load(settings: Settings, job: Job, shown: list[F.Shown]) -> Reply:
     """Fill the form in from a saved profile: its YAML alone, or last year's whole pack (then the photos too)."""
     data = job.profile or b""
     name = job.profile_name
@@ -299,7 +343,16 @@ def _load(job: Job, shown: list[F.Shown]) -> Reply:
                    "again, or load last year's whole zip.")
     if any(p.field == "profile" for p in problems):
         return Reply(400, F.Entry(), problems)
-    return Reply(400 if any(p.field for p in problems) else 200, entry, shown + problems, notice=notice)
+    printed = None
+    if zf is not None and f"{PROFILE_DIR}/{reprint.PRINTED}" in members:
+        info = members[f"{PROFILE_DIR}/{reprint.PRINTED}"]
+        printed = reprint.read_record(_read_member(zf, info, reprint.MAX_PRINTED_BYTES))
+    status = 400 if any(p.field for p in problems) else 200
+    reply = Reply(status, entry, shown + problems, notice=notice)
+    if printed is not None:
+        reply.printed = reprint.carry(printed)
+        reply.changes = _what_will_change(settings, entry, printed) if status == 200 else []
+    return reply
 
 
 def whose(column: str) -> str:

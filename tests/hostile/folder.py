@@ -109,3 +109,8 @@ def wait_for(condition, what: str, limit: float = 120.0, every: float = 0.02) ->
 
 def staged_pdfs(out: Path) -> int:
     return sum(1 for d in out.glob(STAGE_PREFIX + "*") for _ in d.rglob("*.pdf")) if out.is_dir() else 0
+
+
+def staged_packs(out: Path) -> int:
+    """Schools a batch has finished: a school's pack is the last file it stages before its result is sent."""
+    return sum(1 for d in out.glob(STAGE_PREFIX + "*") for _ in d.glob("packs/*.zip")) if out.is_dir() else 0

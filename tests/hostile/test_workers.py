@@ -13,7 +13,7 @@ import pytest
 from cseprint.batch import cores
 
 from ..conftest import Workspace
-from .folder import alive, children, disagreements, snapshot, staged_pdfs, start, wait_for
+from .folder import alive, children, disagreements, snapshot, staged_packs, staged_pdfs, start, wait_for
 
 HEADER = "id,name,nation,checked_on,dsl_name,council_name,council_phone,council_hours,council_out_of_hours\n"
 SCHOOLS = ("ashby", "birch", "cedar")
@@ -72,7 +72,7 @@ def test_a_worker_killed_from_outside_does_not_hang_the_batch(ws: Workspace, tmp
     out = tmp_path / "out"
     proc = start(ws, "--out", out, "--schools", write_csv(tmp_path), "--jobs", "2", *WHO, fault="school/birch@hang")
     try:
-        wait_for(lambda: staged_pdfs(out) >= 2, "the other two schools to be staged")
+        wait_for(lambda: staged_packs(out) >= 2, "the other two schools to be staged")  # done, not half way
         workers = children(proc.pid)
         assert workers
         for pid in workers:  # the stuck one and the idle one alike: a real kill -9
