@@ -24,6 +24,7 @@ staged beside it and committed at the end (see outfolder).
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing as mp
 import os
 import signal
@@ -37,7 +38,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from . import changes
-from .build import Options, Output, chain, compose_all, file_entry, load, pack_zip, web_copies, write_document
+from .build import Options, Output, compose_school, file_entry, load, pack_zip, web_copies, write_document
 from .errors import InputError, Location, OutputError, Problem, VerifyError
 from .faults import fault
 from .fonts import FontBook
@@ -76,6 +77,7 @@ class SchoolResult:
     staged: dict[str, str] = field(default_factory=dict)  # every staged file of the school: path -> sha256
     bug: bool = False  # failed by an error in the generator itself, not in its row
     tables: dict = field(default_factory=dict)  # records and box texts of its files its worker had not sent before
+    owns: list[str] = field(default_factory=list)  # the languages of its files a build replaces
 
 
 _STATE: dict = {}
@@ -102,7 +104,7 @@ def _by_school(previous: dict) -> dict[str, dict]:
 
 def build_one(task: tuple[int, LDict]) -> SchoolResult:
     """Build one school's full set into the staging folder (runs in a worker)."""
-    from .schools import build_school, with_school
+    from .schools import build_school
     from .verify import verify
 
     row, raw = task
@@ -116,8 +118,8 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
     if ck.errors or school is None:
         return SchoolResult(row, given, False, [str(p) for p in ck.errors] or [f"row {row}: not a school"])
     try:
-        content = with_school(st["content"], school, chain(opts))
-        p = compose_all(content, st["styles"], st["layouts"], st["fonts"], opts, st["national_docs"])
+        p = compose_school(st["content"], school, st["styles"], st["layouts"], st["fonts"], opts, st["national_docs"])
+        content = p.content
     except InputError as exc:
         return SchoolResult(row, school.id, False, [str(x) for x in exc.problems])
     if not st["write"]:  # check: validated, composed and preflighted; nothing rendered or written
@@ -154,7 +156,7 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
     pack_path = f"packs/{school.id}.zip"
     staged[pack_path] = write_staged(st["stage"], st["out"], pack_path, pack_zip(packed))
     return SchoolResult(row, school.id, True, [], files, pack_path, [str(w) for w in (*school.warnings, *p.warnings)],
-                        sorted(web), staged, tables=store.since(st["tables_sent"]))
+                        sorted(web), staged, tables=store.since(st["tables_sent"]), owns=p.owns)
 
 
 # --- worker processes ----------------------------------------------------------------------------
@@ -357,6 +359,11 @@ def run(opts: Options, csv_path: Path, stage: Stage | None, jobs: int | None = N
     rows = sheet.rows
     if not rows:
         raise InputError([Problem(Location(str(csv_path)), "", "no school rows found")])
+    from .languages import LANGUAGES, locales_for
+
+    wanted = sorted({loc for _, raw in rows if raw.get("language") in LANGUAGES
+                     for loc in locales_for(raw["language"], opts.locale)})
+    opts = dataclasses.replace(opts, languages=tuple(wanted))  # the rows' languages, checked by every worker
     content, _, _ = load(opts)  # fail fast, in this process, on bad content or layouts
     seen: dict[str, int] = {}
     dupes = []

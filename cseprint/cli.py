@@ -355,14 +355,16 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
                             previous=previous_manifest(opts.out))
     outputs, man = built.outputs, built.manifest
     web, pngs = man["web"], man["previews"]
-    done = write_atomically(opts.out, built.files, man, claim(opts, [p.content.school_id], p.content.nation),
+    done = write_atomically(opts.out, built.files, man, claim(opts, [p.content.school_id], p.content.nation,
+                                                  {p.content.school_id: p.owns or p.locales}),
                             built.meta, protected=tuple(inputs(opts).values()), derive=contact_sheet)
     sheet = "previews/index.html" in done.manifest.get("previews", [])
     out_name = _rel(opts.out)
     _WRITTEN.append(out_name)
     for o in sorted(outputs, key=lambda o: o.path):
+        fit = "; fit: " + ", ".join(f"{k} {v}" for k, v in o.doc.fit.items()) if o.doc.fit else ""
         print(f"wrote {out_name}/{o.path}  ({len(o.doc.pages)} page{'s' if len(o.doc.pages) != 1 else ''}, "
-              f"{o.doc.layout}, {o.doc.finish})")
+              f"{o.doc.layout}, {o.doc.finish}{fit})")
     print(f"wrote {out_name}/manifest.json: {len(outputs)} files, content edition "
           f"{p.content.edition.version} ({p.content.edition.date})")
     print(f"wrote {len(web)} accessible web pages: {', '.join(f'{out_name}/{w}' for w in sorted(web))}")
@@ -370,10 +372,11 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
         print(f"wrote {out_name}/previews/: {len(pngs) - 1} PNG pages at {PREVIEW_DPI} dpi")
     if sheet and pngs:
         print(f"contact sheet of every build in {out_name}/: {out_name}/previews/index.html")
-    info = p.content.locale_info[opts.locale]
-    if not info.reviewed:
-        print(f"WARNING: the {info.name} ({opts.locale}) text is a draft not yet reviewed by a fluent speaker "
-              f"(content/{opts.locale}/_locale.yaml: reviewed: false); the manifest says so too.")
+    for loc in p.locales:
+        info = p.content.locale_info[loc]
+        if not info.reviewed:
+            print(f"WARNING: the {info.name} ({loc}) text is a draft not yet reviewed by a fluent speaker "
+                  f"(content/{loc}/_locale.yaml: reviewed: false); the manifest says so too.")
     fell = sorted({k for o in outputs for k in o.doc.fell_back})
     if fell:
         print(f"WARNING: printed in English because {opts.locale} lacks them: {', '.join(fell)}")
@@ -533,7 +536,7 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
             **gathered.tables(),
         }
         if good:  # failed schools are not in the claim: they keep their earlier files
-            owns = claim(opts, [r.school for r in good])
+            owns = claim(opts, [r.school for r in good], owns={r.school: r.owns for r in good})
             reprint = changes.compare(previous, man, partial=not owns.full)
             previous = None  # the commit reads the folder's manifest itself: do not hold two copies
             meta = {changes.CHANGES_JSON: changes.to_json(reprint).encode("utf-8"),

@@ -13,12 +13,18 @@ trap 'rm -rf "$tmp"' EXIT
   --layout wallet-card --layout staff-leaflet >/dev/null
 "$py" generate.py build --finish office --previews --out "$tmp/cy" --locale cy \
   --layout poster-a4-bilingual --layout wallet-card-bilingual >/dev/null
+for team in small-team large-team; do  # the "who to tell" poster for a small and a large (fictional) team
+  "$py" generate.py build --finish office --previews --out "$tmp/$team" \
+    --school "docs/examples/$team.yaml" --layout who-to-tell-a4 >/dev/null
+done
 p="$tmp/national/previews"
 cp "$p/poster-a4-p1.png" docs/images/poster-a4.png
 cp "$p/wallet-card-p1.png" "$p/wallet-card-p2.png" "$p/staff-leaflet-p1.png" "$p/staff-leaflet-p2.png" docs/images/
 cp "$p/wallet-card-sheet-p1.png" docs/images/wallet-card-sheet.png
 cp "$tmp/school/previews/example-school/who-to-tell-a4-p1.png" docs/images/who-to-tell-a4.png
 cp "$tmp/cy/previews/cy/poster-a4-bilingual-p1.png" docs/images/poster-a4-bilingual.png
+cp "$tmp/small-team/previews/small-team-example/who-to-tell-a4-p1.png" docs/images/who-to-tell-small-team.png
+cp "$tmp/large-team/previews/large-team-example/who-to-tell-a4-p1.png" docs/images/who-to-tell-large-team.png
 cp "$tmp/shop/previews/print-shop/wallet-card-p1.png" docs/images/print-shop-wallet-card-p1.png
 cp "$tmp/shop/previews/print-shop/staff-leaflet-p1.png" docs/images/print-shop-staff-leaflet-p1.png
 # the reprint list's picture: the example school's lead changes (to another fictional name)
