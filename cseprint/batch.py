@@ -71,13 +71,14 @@ class SchoolResult:
     ok: bool
     problems: list[str] = field(default_factory=list)
     files: list[dict] = field(default_factory=list)  # manifest entries
-    pack: str | None = None
+    pack: str | None = None  # packs/ID.zip: what the school prints itself, to email
     warnings: list[str] = field(default_factory=list)
     web: list[str] = field(default_factory=list)  # the school's accessible web copies, also in its pack
     staged: dict[str, str] = field(default_factory=dict)  # every staged file of the school: path -> sha256
     bug: bool = False  # failed by an error in the generator itself, not in its row
     tables: dict = field(default_factory=dict)  # records and box texts of its files its worker had not sent before
     owns: list[str] = field(default_factory=list)  # the languages of its files a build replaces
+    shop_pack: str | None = None  # packs/print-shop/ID.zip: its print-shop files, when both finishes were made
 
 
 _STATE: dict = {}
@@ -126,6 +127,10 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
         return SchoolResult(row, school.id, True, [], [], None, [str(w) for w in (*school.warnings, *p.warnings)])
     files = []
     packed: dict[str, bytes] = {}
+    # With both finishes, the print-shop files (each PDF/X file carries a 0.8 MB colour profile) go in a
+    # pack of their own for whoever sends them to a printer, so the one emailed to the school stays small.
+    split = len({d.finish for _, d in p.docs}) > 1
+    shop: dict[str, bytes] = {}
     staged: dict[str, str] = {}
     failures: list[str] = []
     store = changes.Store()
@@ -140,7 +145,7 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
             if not doc.uses_school:
                 st["national"][key] = data
         staged[path] = write_staged(st["stage"], st["out"], path, data)
-        packed[path.split("/", 1)[1]] = data
+        (shop if split and doc.finish == "print-shop" else packed)[path.split("/", 1)[1]] = data
         files.append(file_entry(Output(path, doc, data), content, opts, store, eds.get(doc.layout, frozenset())))
     if failures:
         return SchoolResult(row, school.id, False, failures)
@@ -155,8 +160,11 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
         packed[changes.CHANGES_MD] = changes.to_markdown(own, f"What to reprint: {school.name}").encode("utf-8")
     pack_path = f"packs/{school.id}.zip"
     staged[pack_path] = write_staged(st["stage"], st["out"], pack_path, pack_zip(packed))
+    shop_path = f"packs/print-shop/{school.id}.zip" if shop else None
+    if shop_path:
+        staged[shop_path] = write_staged(st["stage"], st["out"], shop_path, pack_zip(shop))
     return SchoolResult(row, school.id, True, [], files, pack_path, [str(w) for w in (*school.warnings, *p.warnings)],
-                        sorted(web), staged, tables=store.since(st["tables_sent"]), owns=p.owns)
+                        sorted(web), staged, tables=store.since(st["tables_sent"]), owns=p.owns, shop_pack=shop_path)
 
 
 # --- worker processes ----------------------------------------------------------------------------

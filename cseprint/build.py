@@ -221,8 +221,10 @@ def compose_all(content: Content, styles: Styles, layouts: dict[str, Layout], fo
     docs: list[tuple[str, Document]] = []
     problems: list[Problem] = []
     fallback = "en-GB" if opts.fallback_to_english else None
+    asked = FINISHES[opts.finish]
     wanted = [n for n in sorted(layouts) if (content.school_id or not layouts[n].needs_school)
-              and (not layouts[n].languages or layouts[n].languages[0] == opts.locale)]
+              and (not layouts[n].languages or layouts[n].languages[0] == opts.locale)
+              and any(f in layouts[n].finishes for f in asked)]
     if not wanted:
         raise InputError([Problem(None, "--layout", "the chosen layouts all need a school profile; add --school")])
     grades: dict[str, float | None] = {}
@@ -230,8 +232,11 @@ def compose_all(content: Content, styles: Styles, layouts: dict[str, Layout], fo
         lay_chain = list(layouts[name].languages) or chain(opts)
         found, grades[name] = check_readability(layouts[name], content, lay_chain)
         problems.extend(found)
-    for i, finish in enumerate(finishes(opts)):
+    checked: set[str] = set()
+    for finish in finishes(opts):
         for name in wanted:
+            if finish.name not in layouts[name].finishes:
+                continue
             key = (name, finish, content.nation, opts.locale)
             if national is not None and key in national:
                 for doc in national[key]:
@@ -240,10 +245,12 @@ def compose_all(content: Content, styles: Styles, layouts: dict[str, Layout], fo
                 continue
             composed = compose(layouts[name], styles, content, fonts, opts.locale, finish,
                                school=content.school_id, fallback=fallback)
+            first = name not in checked
+            checked.add(name)
             for doc in composed:
                 doc.reading_grade = grades[name]
                 docs.append((output_path(doc), doc))
-                if i == 0:  # the finishes differ only in bleed and marks: check the pages once
+                if first:  # the finishes differ only in bleed and marks: check the pages once
                     problems.extend(check_document(doc, content, opts.today, opts.allow_unverified))
             if national is not None and not any(d.uses_school for d in composed):
                 national[key] = composed

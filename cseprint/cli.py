@@ -431,7 +431,7 @@ def _print_changes(report: dict | None, out_name: str, limit: int = 12) -> None:
 
 
 def next_steps(out_name: str, pdfs: list[str], web: list[str], previews: bool, packs: int = 0,
-               failed: int = 0, source: str = "", reprint: dict | None = None) -> str:
+               failed: int = 0, source: str = "", reprint: dict | None = None, shop_packs: int = 0) -> str:
     """The summary's last lines: what a person does with what was just made."""
     steps = []
     if failed:
@@ -444,6 +444,10 @@ def next_steps(out_name: str, pdfs: list[str], web: list[str], previews: bool, p
                      "nothing needs reprinting: the copies already printed are still right")
     if packs:
         steps.append(f"email each school its pack from {out_name}/packs/ (its PDFs, web pages and how-to-print.pdf)")
+    if shop_packs:
+        steps.append(f"a school that has its posters printed professionally sends its pack from "
+                     f"{out_name}/packs/print-shop/ to the print shop as it is (PDF/X-1a files, too big to email "
+                     "with the rest)")
     if previews:
         steps.append(f"look at every page before printing: open {out_name}/previews/index.html")
     elif pdfs and not packs:
@@ -521,7 +525,7 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
             print(f"\n{len(bad)} of {len(results)} schools failed; --strict: nothing was written.", file=sys.stderr)
             return 1
         files = sorted((f for r in good for f in r.files), key=lambda f: f["path"])
-        packs = sorted(r.pack for r in good if r.pack)
+        packs = sorted(pk for r in good for pk in (r.pack, r.shop_pack) if pk)
         gathered = changes.Store()  # each worker sent each record and text once
         for r in good:
             gathered.merge(r.tables)
@@ -544,8 +548,11 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
             done = commit(stage, {path: sha for r in good for path, sha in r.staged.items()}, man, owns, meta,
                           protected=tuple(inputs(opts).values()), derive=contact_sheet)
             _WRITTEN.append(out_name)
-    print(f"built {len(good)} of {len(results)} schools into {out_name}/ ({len(files)} PDFs, {len(packs)} zip packs "
-          f"in {out_name}/packs/)" + (f"; {len(bad)} failed (see above)" if bad else ""))
+    shop_packs = sum(1 for r in good if r.shop_pack)
+    print(f"built {len(good)} of {len(results)} schools into {out_name}/ ({len(files)} PDFs, {len(packs) - shop_packs} "
+          f"zip packs to email in {out_name}/packs/"
+          + (f", {shop_packs} of print-shop files in {out_name}/packs/print-shop/" if shop_packs else "") + ")"
+          + (f"; {len(bad)} failed (see above)" if bad else ""))
     if not good:
         print("nothing was written.", file=sys.stderr)
     if done:
@@ -555,8 +562,8 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
             print(f"reprint: {line}")
         print(f"reprint list: {changes.summary(reprint)}; see {out_name}/{changes.CHANGES_MD} (each school's pack "
               "holds its own)")
-    print(next_steps(out_name, [f["path"] for f in files], [], False, len(packs), len(bad), _rel(args.schools),
-                     reprint))
+    print(next_steps(out_name, [f["path"] for f in files], [], False, len(packs) - shop_packs, len(bad),
+                     _rel(args.schools), reprint, shop_packs))
     return _bugs(results) or (1 if bad else 0)
 
 

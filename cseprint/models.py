@@ -312,3 +312,4 @@ class Layout:
     audience: str = "staff"  # pupils | staff | parents
     max_reading_grade: float | None = None  # Flesch-Kincaid grade no box's prose may exceed (checked in preflight)
     draft_band: str = "top"  # where an unreviewed translation's band goes: top | bottom
+    finishes: tuple[str, ...] = ("office", "print-shop")  # what it is made for (instructions are office-only)

@@ -97,7 +97,7 @@ def parse(path: str) -> tuple[Scope, Unit]:
     """(scope, unit) of a path this generator writes, read from where it lies::
 
         [<school>/ | <nation>/][<locale>/][print-shop/]NAME.pdf    [...]/web/NAME.html
-        previews/<a PDF's path without .pdf>-pN.png                packs/<school>.zip
+        previews/<a PDF's path without .pdf>-pN.png                packs/[print-shop/]<school>.zip
 
     Unambiguous because school ids are never nation names, locale codes
     (two or three letters), ``print-shop``, ``web``, ``previews`` or ``packs``.
@@ -105,6 +105,8 @@ def parse(path: str) -> tuple[Scope, Unit]:
     parts = path.split("/")
     if parts[0] == "packs" and len(parts) == 2:
         return (parts[1].removesuffix(".zip"), "england", "*"), ("pack",)
+    if parts[0] == "packs" and len(parts) == 3 and parts[1] == "print-shop":
+        return (parts[2].removesuffix(".zip"), "england", "*"), ("pack", "print-shop")
     preview = parts[0] == "previews"
     if preview:
         parts = parts[1:]
@@ -209,7 +211,7 @@ def read_manifest(out: Path) -> dict:
 
 PATH_LISTS = {"web": re.compile(r"(.+/)?web/[a-z0-9][a-z0-9-]*\.html"),
               "previews": re.compile(r"previews/(.+-p\d+\.png|index\.html)"),
-              "packs": re.compile(r"packs/[a-z0-9][a-z0-9-]*\.zip")}
+              "packs": re.compile(r"packs/(print-shop/)?[a-z0-9][a-z0-9-]*\.zip")}
 
 
 def adopt_unmarked(out: Path, data: dict) -> dict:

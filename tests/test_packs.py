@@ -95,3 +95,36 @@ def test_failed_rows_come_first_in_what_to_do_next(ws: Workspace, tmp_path: Path
     assert r.code == 1
     tail = r.out[r.out.rindex("Next:"):].splitlines()
     assert "fix the 1 failed row listed above in" in tail[1] and "schools.csv" in tail[1]
+
+
+def test_with_both_finishes_the_print_shop_files_travel_in_a_pack_of_their_own(ws: Workspace, tmp_path: Path):
+    """The emailed pack holds what the school prints itself; each PDF/X print-shop file carries a 0.8 MB
+    colour profile, so they go in packs/print-shop/ID.zip for whoever sends them to a printer."""
+    csv = tmp_path / "schools.csv"
+    csv.write_text(HEADER + ROWS[0], encoding="utf-8")
+    out = tmp_path / "out"
+    r = ws.build(out, "--schools", str(csv), "--finish", "both", "--jobs", "1",
+                 "--layout", "who-to-tell-a4", "--layout", "how-to-print")
+    assert r.code == 0, r.err
+    man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert man["packs"] == ["packs/oak-school.zip", "packs/print-shop/oak-school.zip"]
+    pdfs = {f["path"].split("/", 1)[1] for f in man["files"] if f["school"] == "oak-school"}
+    # the printing instructions are made for the office only: a print shop needs no PDF/X copy of them
+    assert pdfs == {"how-to-print.pdf", "who-to-tell-a4.pdf", "print-shop/who-to-tell-a4.pdf"}
+    with zipfile.ZipFile(out / "packs" / "oak-school.zip") as z:
+        emailed = set(z.namelist())
+    with zipfile.ZipFile(out / "packs" / "print-shop" / "oak-school.zip") as z:
+        shop = set(z.namelist())
+        assert all(z.read(n) == (out / "oak-school" / n).read_bytes() for n in shop)
+    assert {"how-to-print.pdf", "who-to-tell-a4.pdf", "web/who-to-tell-a4.html"} <= emailed
+    assert not any(n.startswith("print-shop/") for n in emailed)
+    assert shop == {"print-shop/who-to-tell-a4.pdf"}
+    assert (out / "packs" / "oak-school.zip").stat().st_size < 1_000_000  # small enough to email
+    assert "1 of print-shop files in" in r.out and "packs/print-shop/ to the print shop" in r.out
+    # the next batch with the office finish only makes whole scopes: the print-shop pack goes with its files
+    r = ws.build(out, "--schools", str(csv), "--finish", "office", "--jobs", "1", "--clean",
+                 "--layout", "who-to-tell-a4", "--layout", "how-to-print")
+    assert r.code == 0, r.err
+    assert not (out / "packs" / "print-shop" / "oak-school.zip").exists()
+    man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert man["packs"] == ["packs/oak-school.zip"]

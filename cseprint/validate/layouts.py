@@ -195,6 +195,7 @@ LAYOUT = Record({
     "reading_order": ListOf(Str(pattern=r"[a-z][a-z0-9_-]*\.[a-z][a-z0-9_-]*", pattern_help="page.box"),
                             required=False, default=[]),
     "larger": Str(required=False, pattern=r"[a-z0-9][a-z0-9-]*", pattern_help="a layout's name, e.g. who-to-tell-a3"),
+    "finishes": ListOf(Str(choices=("office", "print-shop")), required=False, min_items=1, max_items=2),
 })
 
 
@@ -272,7 +273,7 @@ def _layout(name: str, path: Path, raw: Any, raws: dict[str, Any], ck: Checker) 
         got["needs_school"] = got["needs_school"] or base_got["needs_school"]
         got["languages"] = got["languages"] or base_got["languages"]
         got["reading_order"] = got["reading_order"] or base_got["reading_order"]
-        for k in ("type_scale", "min_body_pt", "audience", "max_reading_grade", "draft_band"):
+        for k in ("type_scale", "min_body_pt", "audience", "max_reading_grade", "draft_band", "finishes"):
             if got[k] is None:
                 got[k] = base_got[k]
         if not got["folds"]:
@@ -318,7 +319,8 @@ def _layout(name: str, path: Path, raw: Any, raws: dict[str, Any], ck: Checker) 
                   folds=tuple(f * scale for f in got["folds"]), needs_school=got["needs_school"],
                   languages=tuple(got["languages"]), reading_order=tuple(got["reading_order"]), file=file, loc=loc,
                   audience=got["audience"], max_reading_grade=got["max_reading_grade"],
-                  draft_band=got["draft_band"] or "top", larger=got["larger"])
+                  draft_band=got["draft_band"] or "top", larger=got["larger"],
+                  finishes=tuple(dict.fromkeys(got["finishes"] or ("office", "print-shop"))))
 
 
 SCALED = ("x", "y", "w", "h", "column_gap", "gap", "qr_size", "photo_size", "min_h", "max_h", "lead_photo_size")
