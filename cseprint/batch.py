@@ -87,7 +87,7 @@ _STATE: dict = {}
 def _init(opts: Options, stage: Path | None, out: Path | None, previous: dict[str, dict] | None = None) -> None:
     content, styles, layouts = load(opts)
     _STATE.update(opts=opts, stage=stage, out=out, write=stage is not None, content=content,
-                  styles=styles, layouts=layouts, fonts=FontBook(styles, opts.fonts), national={},
+                  styles=styles, layouts=layouts, fonts=FontBook(styles, opts.fonts), national={}, first_copy={},
                   national_docs={}, previous=previous, tables_sent=set())
 
 
@@ -137,14 +137,18 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
     eds = changes.edition_boxes(d for _, d in p.docs)
     for path, doc in p.docs:
         key = doc.layout, doc.variant, doc.finish, doc.locale, doc.nation
+        first = None  # the path this worker first staged a national document's bytes at
         if not doc.uses_school and key in st["national"]:
             data = st["national"][key]
+            first = st["first_copy"].get(key)
         else:
             data = write_document(doc, opts)
             failures.extend(verify(doc, data, rgb=opts.rgb))
             if not doc.uses_school:
                 st["national"][key] = data
-        staged[path] = write_staged(st["stage"], st["out"], path, data)
+        staged[path] = write_staged(st["stage"], st["out"], path, data, same_as=first)
+        if not doc.uses_school:
+            st["first_copy"].setdefault(key, path)
         (shop if split and doc.finish == "print-shop" else packed)[path.split("/", 1)[1]] = data
         files.append(file_entry(Output(path, doc, data), content, opts, store, eds.get(doc.layout, frozenset())))
     if failures:
