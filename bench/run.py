@@ -223,7 +223,16 @@ DRAMA = [("0113 496 0", "{:03d}"), ("0114 496 0", "{:03d}"), ("0116 496 0", "{:0
          ("0118 496 0", "{:03d}"), ("0121 496 0", "{:03d}"), ("0131 496 0", "{:03d}"), ("0141 496 0", "{:03d}"),
          ("0151 496 0", "{:03d}"), ("0161 496 0", "{:03d}"), ("020 7946 0", "{:03d}"), ("028 9649 6", "{:03d}"),
          ("029 2018 0", "{:03d}")]
-MAX_DEPUTIES = 7
+MAX_DEPUTIES = 12  # as many as a profile may list
+PHOTO_SHARE = 0.7  # 30% of people have no photo
+NAME_MAX, ROLE_MAX, SCHOOL_MAX = 60, 80, 150  # the longest a poster is designed for (schools.py allows these)
+SYLLABLES = ["wolf", "esch", "leg", "stein", "hausen", "berg", "erdorff", "llan", "fair", "pwll", "gwyn", "gyll",
+             "goger", "ych", "wyrn", "drob", "ap", "kowal", "czyk", "ewicz", "nguyen", "oko", "nkwo"]
+LONG_ROLES = ["Assistant Head Teacher (Pastoral Care, Behaviour, Attendance and Family Support)",
+              "Designated Teacher for Looked After and Previously Looked After Children, KS3-4",
+              "Pennaeth Cynorthwyol a Chydlynydd Anghenion Dysgu Ychwanegol (ADY) a Lles"]
+LONG_SCHOOL_PARTS = ["Holy Trinity and Saint Mary Magdalene", "Roman Catholic and Church of England",
+                     "Joint Voluntary Aided", "Primary and Nursery School", "and Specialist Resource Base"]
 
 
 def drama_number(rng: random.Random) -> str:
@@ -245,51 +254,109 @@ def slug(text: str) -> str:
 
 
 def person_name(rng: random.Random) -> str:
+    """Mostly two names; 2% with a 35-letter surname no dictionary knows; 5% as long as 60 characters."""
+    r = rng.random()
+    if r < 0.02:
+        surname = ""
+        while len(surname) < 35:
+            surname += rng.choice(SYLLABLES)
+        return f"{rng.choice(FIRST)} {surname[:35].capitalize()}"
+    if r < 0.07:
+        words = [rng.choice(FIRST), rng.choice(FIRST), f"{rng.choice(LAST)}-{rng.choice(LAST)}", rng.choice(LAST),
+                 rng.choice(LAST), rng.choice(FIRST)]
+        name = ""
+        for w in words:
+            if len(name) + len(w) + 1 > NAME_MAX:
+                break
+            name = f"{name} {w}".strip()
+        return name
     return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
 
 
-def write_schools_csv(path: Path, count: int, seed: int = 2026) -> dict[str, int]:
+def role(rng: random.Random) -> str:
+    return rng.choice(LONG_ROLES) if rng.random() < 0.05 else rng.choice(ROLES)
+
+
+def school_name(rng: random.Random, nation: str) -> str:
+    name = rng.choice(SCHOOLS[nation])
+    if rng.random() < 0.03:  # a long joint-foundation name, up to 150 characters
+        for part in rng.sample(LONG_SCHOOL_PARTS, len(LONG_SCHOOL_PARTS)):
+            if len(name) + len(part) + 1 > SCHOOL_MAX:
+                break
+            name = f"{part} {name}"
+    return name
+
+
+def language(rng: random.Random, nation: str) -> str:
+    """Schools in Wales choose Welsh, both, or leave the column blank (English)."""
+    if nation != "wales":
+        return ""
+    return rng.choices(["cy", "bilingual", ""], weights=[35, 35, 30])[0]
+
+
+def write_schools_csv(path: Path, count: int, seed: int = 2026) -> dict:
     """``count`` school rows as a local authority would export them (Excel's CSV UTF-8, with BOM)."""
     rng = random.Random(seed)
-    header = ["id", "name", "nation", "role_name", "checked_on", "dsl_name", "dsl_role", "dsl_photo", "dsl_phone",
-              "dsl_location", "council_name", "council_phone", "council_hours", "council_out_of_hours",
+    header = ["id", "name", "nation", "language", "role_name", "checked_on", "dsl_name", "dsl_role", "dsl_photo",
+              "dsl_phone", "dsl_location", "council_name", "council_phone", "council_hours", "council_out_of_hours",
               "partnership_web"]
     for i in range(1, MAX_DEPUTIES + 1):
         header += [f"deputy{i}_{f}" for f in ("name", "role", "photo", "phone", "location")]
-    stats = {"deputies": 0, "photos": 0}
+    stats = {"deputies": 0, "people": 0, "photos": 0, "long_names": 0, "long_roles": 0, "long_schools": 0,
+             "sizes": [0] * (MAX_DEPUTIES + 1), "languages": {}}
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
         w.writerow(header)
         for row in range(1, count + 1):
             nation = rng.choices(list(SCHOOLS), weights=[55, 25, 10, 10])[0]
-            name = rng.choice(SCHOOLS[nation])
-            deputies = rng.randint(1, MAX_DEPUTIES)
-            # photos make each row of the who-to-tell poster 28 mm tall: with 5 or more deputies the
-            # people box overflows and preflight refuses the school, so only smaller teams have them
-            photos = deputies <= 4 and rng.random() < 0.4
+            name = school_name(rng, nation)
+            lang = language(rng, nation)
+            deputies = rng.randint(0, MAX_DEPUTIES)
             stats["deputies"] += deputies
-            stats["photos"] += photos * (deputies + 1)
+            stats["people"] += deputies + 1
+            stats["sizes"][deputies] += 1
+            stats["languages"][lang or "(blank)"] = stats["languages"].get(lang or "(blank)", 0) + 1
+            stats["long_schools"] += len(name) > 100
 
-            def cells(lead: bool, rich: bool, photos: bool = photos) -> list[str]:
-                return [person_name(rng), rng.choice(ROLES) if rich or lead else "",
-                        rng.choice(PHOTOS) if photos else "",
-                        drama_number(rng) if (rich and rng.random() < 0.5) or lead else "",
-                        rng.choice(PLACES) if rich and rng.random() < 0.5 else ""]
+            def cells(lead: bool) -> list[str]:
+                who, what = person_name(rng), role(rng) if lead or rng.random() < 0.8 else ""
+                photo = rng.random() < PHOTO_SHARE
+                stats["photos"] += photo
+                stats["long_names"] += len(who) > 40
+                stats["long_roles"] += len(what) > 50
+                return [who, what, rng.choice(PHOTOS) if photo else "",
+                        drama_number(rng) if lead or rng.random() < 0.5 else "",
+                        rng.choice(PLACES) if rng.random() < 0.5 else ""]
 
             council = rng.choice(COUNCILS[nation])
-            values = [f"{slug(name)}-{row:04d}", name, nation,
+            values = [f"{slug(name)}-{row:04d}", name, nation, lang,
                       "Child Protection Coordinator" if nation == "scotland" else "",
                       (TODAY - dt.timedelta(days=rng.randrange(300))).isoformat()]
-            lead = cells(True, True)
-            values += lead
+            values += cells(True)
             values += [council, drama_number(rng), rng.choice(HOURS), drama_number(rng),
                        f"https://safeguarding.example.org.uk/{slug(council)}" if rng.random() < 0.5 else ""]
-            # a longer team gives each deputy fewer lines (the who-to-tell poster holds about 150 mm of people)
-            rich = deputies <= (2 if photos else 3)
             for i in range(MAX_DEPUTIES):
-                values += cells(False, rich) if i < deputies else [""] * 5
+                values += cells(False) if i < deputies else [""] * 5
             w.writerow(values)
     return stats
+
+
+def arrangements(man: dict) -> list[str]:
+    """How often each arrangement was chosen, per layout and box, from the manifest's "fit"."""
+    counts: dict[str, dict[str, int]] = {}
+    for f in man.get("files", []):
+        if f.get("finish") != "office" or f.get("variant") != "single":
+            continue
+        for where, chosen in (f.get("fit") or {}).items():
+            c = counts.setdefault(f"{f['layout']} {where}", {})
+            c[chosen] = c.get(chosen, 0) + 1
+    out = []
+    for key in sorted(counts):
+        total = sum(counts[key].values())
+        parts = ", ".join(f"{name} {n} ({n / total:.0%})" for name, n in
+                          sorted(counts[key].items(), key=lambda kv: -kv[1]))
+        out.append(f"     {key}: {parts}")
+    return out
 
 
 class TreeSampler(threading.Thread):
@@ -391,10 +458,18 @@ def batch(count: int, jobs: int) -> tuple[list[str], list[str]]:
     with tempfile.TemporaryDirectory(prefix="cseprint-bench-") as tmp:
         csv_path = Path(tmp) / "schools.csv"
         stats = write_schools_csv(csv_path, count)
-        out.append(f"   {csv_path.name}: {count:,} rows, {stats['deputies']:,} deputies (1-{MAX_DEPUTIES} each), "
-                   f"{stats['photos']:,} people with photos, {csv_path.stat().st_size:,} bytes")
+        out.append(f"   {csv_path.name}: {count:,} rows, {csv_path.stat().st_size:,} bytes; {stats['people']:,} people "
+                   f"({stats['deputies']:,} deputies, 0-{MAX_DEPUTIES} a school), {stats['photos']:,} with a photo "
+                   f"({stats['photos'] / stats['people']:.0%})")
+        out.append(f"   team sizes 0-{MAX_DEPUTIES}: {' '.join(str(n) for n in stats['sizes'])} schools; names over 40 "
+                   f"characters: {stats['long_names']} (up to {NAME_MAX}, 35-letter surnames among them); roles "
+                   f"over 50: {stats['long_roles']} (up to {ROLE_MAX}); school names over 100: "
+                   f"{stats['long_schools']} (up to {SCHOOL_MAX})")
+        out.append("   language column: " + ", ".join(f"{k} {v}" for k, v in sorted(stats["languages"].items())))
         out.append(f"   {'finish':<8}{'exit':>5}{'built':>7}{'PDFs':>7}{'packs':>7}{'wall s':>8}{'schools/s':>10}"
-                   f"{'s/1,000':>9}{'CPU s':>7}{'load':>6}  target: 1,000 in < {TARGET_SECONDS_PER_1000:g} s")
+                   f"{'s/1,000':>9}{'CPU s':>7}{'CPU ms/school':>14}{'load':>6}  target: 1,000 in < "
+                   f"{TARGET_SECONDS_PER_1000:g} s")
+        chosen: list[str] = []
         for finish in ("office", "both"):
             dest = Path(tmp) / f"out-{finish}"
             cmd = [sys.executable, str(GENERATE), "build", "--schools", str(csv_path), "--out", str(dest),
@@ -405,6 +480,8 @@ def batch(count: int, jobs: int) -> tuple[list[str], list[str]]:
                 man = json.loads((dest / "manifest.json").read_text(encoding="utf-8"))
                 pdfs, packs = len(man["files"]), len(man["packs"])
                 built = len(man["schools"]["built"])
+                if finish == "office":
+                    chosen = arrangements(man)
                 if sum(1 for _ in dest.rglob("*.pdf")) != pdfs:
                     out.append(f"   warning: {dest.name} holds a different number of PDFs than its manifest lists")
             except (OSError, ValueError, KeyError):
@@ -413,7 +490,8 @@ def batch(count: int, jobs: int) -> tuple[list[str], list[str]]:
             ok = r["code"] == 0 and built == count
             verdict = ("PASS" if per_1000 < TARGET_SECONDS_PER_1000 else "FAIL") if ok else "FAIL (see below)"
             out.append(f"   {finish:<8}{r['code']:>5}{built:>7,}{pdfs:>7,}{packs:>7,}{r['wall']:>8.1f}"
-                       f"{built / r['wall']:>10.1f}{per_1000:>9.1f}{r['cpu']:>7.1f}{r['load']:>6}  {verdict}")
+                       f"{built / r['wall']:>10.1f}{per_1000:>9.1f}{r['cpu']:>7.1f}"
+                       f"{r['cpu'] / max(built, 1) * 1000:>14.1f}{r['load']:>6}  {verdict}")
             if not ok:
                 tail = (r["stderr"].strip().splitlines() or ["(no output)"])[-12:]
                 out += [f"     | {line}" for line in tail]
@@ -421,6 +499,8 @@ def batch(count: int, jobs: int) -> tuple[list[str], list[str]]:
             s = r["sampler"]
             mem.append(f"   {'batch, --finish ' + finish:<40}{r['maxrss_kb'] / 1024:>8.0f} MB{s.peak_rss / 1024:>9.0f} MB"
                        f"{s.peak_pss / 1024:>9.0f} MB{s.peak_procs:>7}")
+    out.append("   arrangements chosen (office files; the manifest's \"fit\"):")
+    out += chosen or ["     (none: the build failed)"]
     out.append(f"   CPU s: user + sys of the whole process tree. If the {jobs} cores were the build's alone and the "
                f"work\n   split perfectly, 1,000 schools would take CPU s / {jobs}: {', '.join(ideal)} (a lower "
                "bound;\n   look at it when the load average shows other work on the machine).")

@@ -24,6 +24,7 @@ staged beside it and committed at the end (see outfolder).
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing as mp
 import os
 import signal
@@ -37,7 +38,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from . import changes
-from .build import Options, Output, chain, compose_all, file_entry, load, pack_zip, web_copies, write_document
+from .build import Options, Output, compose_school, file_entry, load, pack_zip, web_copies, write_document
 from .errors import InputError, Location, OutputError, Problem, VerifyError
 from .faults import fault
 from .fonts import FontBook
@@ -70,12 +71,14 @@ class SchoolResult:
     ok: bool
     problems: list[str] = field(default_factory=list)
     files: list[dict] = field(default_factory=list)  # manifest entries
-    pack: str | None = None
+    pack: str | None = None  # packs/ID.zip: what the school prints itself, to email
     warnings: list[str] = field(default_factory=list)
     web: list[str] = field(default_factory=list)  # the school's accessible web copies, also in its pack
     staged: dict[str, str] = field(default_factory=dict)  # every staged file of the school: path -> sha256
     bug: bool = False  # failed by an error in the generator itself, not in its row
     tables: dict = field(default_factory=dict)  # records and box texts of its files its worker had not sent before
+    owns: list[str] = field(default_factory=list)  # the languages of its files a build replaces
+    shop_pack: str | None = None  # packs/print-shop/ID.zip: its print-shop files, when both finishes were made
 
 
 _STATE: dict = {}
@@ -84,7 +87,7 @@ _STATE: dict = {}
 def _init(opts: Options, stage: Path | None, out: Path | None, previous: dict[str, dict] | None = None) -> None:
     content, styles, layouts = load(opts)
     _STATE.update(opts=opts, stage=stage, out=out, write=stage is not None, content=content,
-                  styles=styles, layouts=layouts, fonts=FontBook(styles, opts.fonts), national={},
+                  styles=styles, layouts=layouts, fonts=FontBook(styles, opts.fonts), national={}, first_copy={},
                   national_docs={}, previous=previous, tables_sent=set())
 
 
@@ -102,7 +105,7 @@ def _by_school(previous: dict) -> dict[str, dict]:
 
 def build_one(task: tuple[int, LDict]) -> SchoolResult:
     """Build one school's full set into the staging folder (runs in a worker)."""
-    from .schools import build_school, with_school
+    from .schools import build_school
     from .verify import verify
 
     row, raw = task
@@ -116,29 +119,37 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
     if ck.errors or school is None:
         return SchoolResult(row, given, False, [str(p) for p in ck.errors] or [f"row {row}: not a school"])
     try:
-        content = with_school(st["content"], school, chain(opts))
-        p = compose_all(content, st["styles"], st["layouts"], st["fonts"], opts, st["national_docs"])
+        p = compose_school(st["content"], school, st["styles"], st["layouts"], st["fonts"], opts, st["national_docs"])
+        content = p.content
     except InputError as exc:
         return SchoolResult(row, school.id, False, [str(x) for x in exc.problems])
     if not st["write"]:  # check: validated, composed and preflighted; nothing rendered or written
         return SchoolResult(row, school.id, True, [], [], None, [str(w) for w in (*school.warnings, *p.warnings)])
     files = []
     packed: dict[str, bytes] = {}
+    # With both finishes, the print-shop files (each PDF/X file carries a 0.8 MB colour profile) go in a
+    # pack of their own for whoever sends them to a printer, so the one emailed to the school stays small.
+    split = len({d.finish for _, d in p.docs}) > 1
+    shop: dict[str, bytes] = {}
     staged: dict[str, str] = {}
     failures: list[str] = []
     store = changes.Store()
     eds = changes.edition_boxes(d for _, d in p.docs)
     for path, doc in p.docs:
         key = doc.layout, doc.variant, doc.finish, doc.locale, doc.nation
+        first = None  # the path this worker first staged a national document's bytes at
         if not doc.uses_school and key in st["national"]:
             data = st["national"][key]
+            first = st["first_copy"].get(key)
         else:
             data = write_document(doc, opts)
             failures.extend(verify(doc, data, rgb=opts.rgb))
             if not doc.uses_school:
                 st["national"][key] = data
-        staged[path] = write_staged(st["stage"], st["out"], path, data)
-        packed[path.split("/", 1)[1]] = data
+        staged[path] = write_staged(st["stage"], st["out"], path, data, same_as=first)
+        if not doc.uses_school:
+            st["first_copy"].setdefault(key, path)
+        (shop if split and doc.finish == "print-shop" else packed)[path.split("/", 1)[1]] = data
         files.append(file_entry(Output(path, doc, data), content, opts, store, eds.get(doc.layout, frozenset())))
     if failures:
         return SchoolResult(row, school.id, False, failures)
@@ -153,8 +164,11 @@ def build_one(task: tuple[int, LDict]) -> SchoolResult:
         packed[changes.CHANGES_MD] = changes.to_markdown(own, f"What to reprint: {school.name}").encode("utf-8")
     pack_path = f"packs/{school.id}.zip"
     staged[pack_path] = write_staged(st["stage"], st["out"], pack_path, pack_zip(packed))
+    shop_path = f"packs/print-shop/{school.id}.zip" if shop else None
+    if shop_path:
+        staged[shop_path] = write_staged(st["stage"], st["out"], shop_path, pack_zip(shop))
     return SchoolResult(row, school.id, True, [], files, pack_path, [str(w) for w in (*school.warnings, *p.warnings)],
-                        sorted(web), staged, tables=store.since(st["tables_sent"]))
+                        sorted(web), staged, tables=store.since(st["tables_sent"]), owns=p.owns, shop_pack=shop_path)
 
 
 # --- worker processes ----------------------------------------------------------------------------
@@ -357,6 +371,11 @@ def run(opts: Options, csv_path: Path, stage: Stage | None, jobs: int | None = N
     rows = sheet.rows
     if not rows:
         raise InputError([Problem(Location(str(csv_path)), "", "no school rows found")])
+    from .languages import LANGUAGES, locales_for
+
+    wanted = sorted({loc for _, raw in rows if raw.get("language") in LANGUAGES
+                     for loc in locales_for(raw["language"], opts.locale)})
+    opts = dataclasses.replace(opts, languages=tuple(wanted))  # the rows' languages, checked by every worker
     content, _, _ = load(opts)  # fail fast, in this process, on bad content or layouts
     seen: dict[str, int] = {}
     dupes = []

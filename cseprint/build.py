@@ -26,6 +26,7 @@ from .compose import OFFICE, PRINT_SHOP, Finish, compose
 from .document import Document, Run
 from .errors import InputError, Location, OutputError, PreflightError, Problem, VerifyError
 from .fonts import FontBook, load_face
+from .languages import builds, check_content, locales_for
 from .lookup import NATIONS, nation_texts
 from .models import Content, Layout, Styles
 from .outfolder import Claim, read_manifest
@@ -58,6 +59,7 @@ class Options:
     today: dt.date = field(default_factory=dt.date.today)
     nation: str | None = None  # --nation; None: england, or a school profile's own nation
     clean: bool = False  # remove what earlier builds left in this build's scopes, even if it is partial
+    languages: tuple[str, ...] = ()  # the languages a batch's schools need besides --locale (checked on load)
 
 
 @dataclass
@@ -78,6 +80,13 @@ class Plan:
     layouts: dict[str, Layout]
     docs: list[tuple[str, Document]]
     warnings: list[Problem]
+    runs: list[tuple[str, list[str]]] = field(default_factory=list)  # (locale, layouts built in it)
+    owns: list[str] = field(default_factory=list)  # the languages whose earlier files this build replaces
+
+    @property
+    def locales(self) -> list[str]:
+        return [loc for loc, _ in self.runs]
+
 
 
 def scope_prefix(school: str | None, nation: str) -> list[str]:
@@ -104,8 +113,11 @@ def chain(opts: Options) -> list[str]:
     return [opts.locale]
 
 
-def load(opts: Options) -> tuple[Content, Styles, dict[str, Layout]]:
-    """Read and validate content and layouts; collect the problems of both."""
+def load(opts: Options, more: list[str] = ()) -> tuple[Content, Styles, dict[str, Layout]]:
+    """Read and validate content and layouts; collect the problems of both. ``more`` (else
+    ``opts.languages``): other languages the build may need (its schools'), checked too where the
+    content has them."""
+    more = more or opts.languages
     problems: list[Problem] = []
     content = None
     try:
@@ -116,7 +128,8 @@ def load(opts: Options) -> tuple[Content, Styles, dict[str, Layout]]:
         raise InputError([Problem(None, "--locale", f"no content for locale '{opts.locale}'; have: "
                                   f"{', '.join(sorted(content.locales))}")])
     try:
-        styles, layouts = load_layouts(opts.layouts, opts.fonts, content, opts.names, [chain(opts)])
+        extra = [[loc] for loc in more if loc != opts.locale and (content is None or loc in content.locales)]
+        styles, layouts = load_layouts(opts.layouts, opts.fonts, content, opts.names, [chain(opts), *extra])
     except InputError as exc:
         problems.extend(exc.problems)
         raise InputError(problems) from None
@@ -138,23 +151,46 @@ def finishes(opts: Options) -> list[Finish]:
 
 def plan(opts: Options) -> Plan:
     """Load, compose and preflight everything; raise with every problem found."""
-    content, styles, layouts = load(opts)
-    if opts.school is not None:
-        from .schools import School, load_profile, with_school
+    if opts.school is None:
+        content, styles, layouts = load(opts)
+        nation = opts.nation or default_nation(content, opts)
+        check_nation(content, opts, nation)
+        content = dataclasses.replace(content, nation=nation)
+        return compose_all(content, styles, layouts, FontBook(styles, opts.fonts), opts)
+    from .schools import School, load_profile
 
-        school = opts.school if isinstance(opts.school, School) else load_profile(opts.school, opts.content)
-        if opts.nation and opts.nation != school.nation:
-            raise InputError([Problem(school.loc, "nation", f"the profile's nation is {school.nation}, but --nation "
-                                      f"{opts.nation} was given; a school build takes its profile's nation")])
-        check_nation(content, opts, school.nation)
-        content = with_school(content, school, chain(opts))
-        p = compose_all(content, styles, layouts, FontBook(styles, opts.fonts), opts)
-        p.warnings[:0] = school.warnings
-        return p
-    nation = opts.nation or default_nation(content, opts)
-    check_nation(content, opts, nation)
-    content = dataclasses.replace(content, nation=nation)
-    return compose_all(content, styles, layouts, FontBook(styles, opts.fonts), opts)
+    school = opts.school if isinstance(opts.school, School) else load_profile(opts.school, opts.content)
+    if opts.nation and opts.nation != school.nation:
+        raise InputError([Problem(school.loc, "nation", f"the profile's nation is {school.nation}, but --nation "
+                                  f"{opts.nation} was given; a school build takes its profile's nation")])
+    content, styles, layouts = load(opts, locales_for(school.language, opts.locale))
+    p = compose_school(content, school, styles, layouts, FontBook(styles, opts.fonts), opts)
+    p.warnings[:0] = school.warnings
+    return p
+
+
+def compose_school(content: Content, school, styles: Styles, layouts: dict[str, Layout], fonts: FontBook,
+                   opts: Options, national: dict | None = None) -> Plan:
+    """One school's files, in each language its profile's ``language`` asks for (see languages.py)."""
+    from .schools import with_school
+
+    check_content(school.language, opts.locale, content, school.loc)
+    plans = []
+    for locale, names in builds(school.language, opts.locale, layouts):
+        o = dataclasses.replace(opts, locale=locale)
+        check_nation(content, o, school.nation)
+        plans.append(compose_all(with_school(content, school, chain(o)), styles, {n: layouts[n] for n in names},
+                                 fonts, o, national))
+    first = plans[0]
+    for p in plans[1:]:
+        first.docs += p.docs
+        first.warnings += [w for w in p.warnings if w not in first.warnings]
+        first.layouts |= p.layouts
+        first.runs += p.runs
+    # a profile that says its language owns the school's files in every language: a school that
+    # changes from English to Welsh leaves no English poster behind
+    first.owns = sorted(content.locales) if school.language else first.locales
+    return first
 
 
 def default_nation(content: Content, opts: Options) -> str:
@@ -185,8 +221,10 @@ def compose_all(content: Content, styles: Styles, layouts: dict[str, Layout], fo
     docs: list[tuple[str, Document]] = []
     problems: list[Problem] = []
     fallback = "en-GB" if opts.fallback_to_english else None
+    asked = FINISHES[opts.finish]
     wanted = [n for n in sorted(layouts) if (content.school_id or not layouts[n].needs_school)
-              and (not layouts[n].languages or layouts[n].languages[0] == opts.locale)]
+              and (not layouts[n].languages or layouts[n].languages[0] == opts.locale)
+              and any(f in layouts[n].finishes for f in asked)]
     if not wanted:
         raise InputError([Problem(None, "--layout", "the chosen layouts all need a school profile; add --school")])
     grades: dict[str, float | None] = {}
@@ -194,9 +232,12 @@ def compose_all(content: Content, styles: Styles, layouts: dict[str, Layout], fo
         lay_chain = list(layouts[name].languages) or chain(opts)
         found, grades[name] = check_readability(layouts[name], content, lay_chain)
         problems.extend(found)
-    for i, finish in enumerate(finishes(opts)):
+    checked: set[str] = set()
+    for finish in finishes(opts):
         for name in wanted:
-            key = (name, finish, content.nation)
+            if finish.name not in layouts[name].finishes:
+                continue
+            key = (name, finish, content.nation, opts.locale)
             if national is not None and key in national:
                 for doc in national[key]:
                     doc = dataclasses.replace(doc, school=content.school_id)
@@ -204,10 +245,12 @@ def compose_all(content: Content, styles: Styles, layouts: dict[str, Layout], fo
                 continue
             composed = compose(layouts[name], styles, content, fonts, opts.locale, finish,
                                school=content.school_id, fallback=fallback)
+            first = name not in checked
+            checked.add(name)
             for doc in composed:
                 doc.reading_grade = grades[name]
                 docs.append((output_path(doc), doc))
-                if i == 0:  # the finishes differ only in bleed and marks: check the pages once
+                if first:  # the finishes differ only in bleed and marks: check the pages once
                     problems.extend(check_document(doc, content, opts.today, opts.allow_unverified))
             if national is not None and not any(d.uses_school for d in composed):
                 national[key] = composed
@@ -215,7 +258,7 @@ def compose_all(content: Content, styles: Styles, layouts: dict[str, Layout], fo
     if errors:
         raise PreflightError(errors)
     warnings = list(dict.fromkeys(p for p in problems if p.warning))
-    return Plan(content, styles, {n: layouts[n] for n in wanted}, docs, warnings)
+    return Plan(content, styles, {n: layouts[n] for n in wanted}, docs, warnings, [(opts.locale, wanted)])
 
 
 def write_document(doc: Document, opts: Options) -> bytes:
@@ -255,12 +298,14 @@ def web_copies(p: Plan, opts: Options) -> dict[str, bytes]:
     from .write_html import render_html
 
     files = {}
-    for name, lay in sorted(p.layouts.items()):
-        parts = scope_prefix(p.content.school_id, p.content.nation)
-        if opts.locale != "en-GB":
-            parts.append(opts.locale)
-        path = "/".join([*parts, "web", f"{name}.html"])
-        files[path] = render_html(lay, p.styles, p.content, chain(opts)).encode("utf-8")
+    for locale, names in p.runs:  # a bilingual school's leaflet is made in Welsh and in English
+        o = dataclasses.replace(opts, locale=locale)
+        for name in sorted(names):
+            parts = scope_prefix(p.content.school_id, p.content.nation)
+            if locale != "en-GB":
+                parts.append(locale)
+            path = "/".join([*parts, "web", f"{name}.html"])
+            files[path] = render_html(p.layouts[name], p.styles, p.content, chain(o)).encode("utf-8")
     return files
 
 
@@ -350,6 +395,7 @@ def file_entry(o: Output, content: Content, opts: Options, store: changes.Store 
         "content_version": content.edition.version,
         "content_date": content.edition.date.isoformat(),
         **record,
+        "fit": d.fit,  # the arrangement chosen for each box (or page) that declares alternatives
     }
 
 
@@ -362,10 +408,10 @@ def manifest(p: Plan, outputs: list[Output], opts: Options) -> dict:
     return {
         "generator": {"name": "cseprint", "version": __version__},
         "content": {"version": p.content.edition.version, "date": p.content.edition.date.isoformat()},
-        "locale": opts.locale,
+        "locale": p.locales[0] if p.runs else opts.locale,
         "nation": p.content.nation,
         "school": p.content.school_id,
-        "translation_reviewed": p.content.locale_info[opts.locale].reviewed,
+        "translation_reviewed": all(p.content.locale_info[loc].reviewed for loc in p.locales or [opts.locale]),
         "unverified_contacts": unverified,
         "files": files,
         **store.tables(),
@@ -449,16 +495,19 @@ def pack_zip(files: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def claim(opts: Options, schools: list[str | None], nation: str | None = None) -> Claim:
+def claim(opts: Options, schools: list[str | None], nation: str | None = None,
+          owns: dict[str | None, list[str]] | None = None) -> Claim:
     """What a build owns in the output folder: the scope ``(school or None, nation, locale)`` of each
     school it built (or of the national build), and whether it made the whole of them.
 
     A full build (every layout, both finishes) or ``--clean`` removes what an earlier build
     left in its scopes and this one did not make; a partial one replaces only what it made
-    (see outfolder). A school's nation does not change what it owns.
+    (see outfolder). A school's nation does not change what it owns. ``owns``: the languages
+    each school owns (a profile that says its language owns all of them), else ``--locale``.
     """
     full = opts.clean or (opts.names is None and opts.finish == "both")
-    return Claim(frozenset((s, nation or "england", opts.locale) for s in schools), full)
+    return Claim(frozenset((s, nation or "england", loc) for s in schools
+                           for loc in ((owns or {}).get(s) or [opts.locale])), full)
 
 
 def previous_manifest(out: Path) -> dict:

@@ -355,14 +355,16 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
                             previous=previous_manifest(opts.out))
     outputs, man = built.outputs, built.manifest
     web, pngs = man["web"], man["previews"]
-    done = write_atomically(opts.out, built.files, man, claim(opts, [p.content.school_id], p.content.nation),
+    done = write_atomically(opts.out, built.files, man, claim(opts, [p.content.school_id], p.content.nation,
+                                                  {p.content.school_id: p.owns or p.locales}),
                             built.meta, protected=tuple(inputs(opts).values()), derive=contact_sheet)
     sheet = "previews/index.html" in done.manifest.get("previews", [])
     out_name = _rel(opts.out)
     _WRITTEN.append(out_name)
     for o in sorted(outputs, key=lambda o: o.path):
+        fit = "; fit: " + ", ".join(f"{k} {v}" for k, v in o.doc.fit.items()) if o.doc.fit else ""
         print(f"wrote {out_name}/{o.path}  ({len(o.doc.pages)} page{'s' if len(o.doc.pages) != 1 else ''}, "
-              f"{o.doc.layout}, {o.doc.finish})")
+              f"{o.doc.layout}, {o.doc.finish}{fit})")
     print(f"wrote {out_name}/manifest.json: {len(outputs)} files, content edition "
           f"{p.content.edition.version} ({p.content.edition.date})")
     print(f"wrote {len(web)} accessible web pages: {', '.join(f'{out_name}/{w}' for w in sorted(web))}")
@@ -370,10 +372,11 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
         print(f"wrote {out_name}/previews/: {len(pngs) - 1} PNG pages at {PREVIEW_DPI} dpi")
     if sheet and pngs:
         print(f"contact sheet of every build in {out_name}/: {out_name}/previews/index.html")
-    info = p.content.locale_info[opts.locale]
-    if not info.reviewed:
-        print(f"WARNING: the {info.name} ({opts.locale}) text is a draft not yet reviewed by a fluent speaker "
-              f"(content/{opts.locale}/_locale.yaml: reviewed: false); the manifest says so too.")
+    for loc in p.locales:
+        info = p.content.locale_info[loc]
+        if not info.reviewed:
+            print(f"WARNING: the {info.name} ({loc}) text is a draft not yet reviewed by a fluent speaker "
+                  f"(content/{loc}/_locale.yaml: reviewed: false); the manifest says so too.")
     fell = sorted({k for o in outputs for k in o.doc.fell_back})
     if fell:
         print(f"WARNING: printed in English because {opts.locale} lacks them: {', '.join(fell)}")
@@ -428,7 +431,7 @@ def _print_changes(report: dict | None, out_name: str, limit: int = 12) -> None:
 
 
 def next_steps(out_name: str, pdfs: list[str], web: list[str], previews: bool, packs: int = 0,
-               failed: int = 0, source: str = "", reprint: dict | None = None) -> str:
+               failed: int = 0, source: str = "", reprint: dict | None = None, shop_packs: int = 0) -> str:
     """The summary's last lines: what a person does with what was just made."""
     steps = []
     if failed:
@@ -441,6 +444,10 @@ def next_steps(out_name: str, pdfs: list[str], web: list[str], previews: bool, p
                      "nothing needs reprinting: the copies already printed are still right")
     if packs:
         steps.append(f"email each school its pack from {out_name}/packs/ (its PDFs, web pages and how-to-print.pdf)")
+    if shop_packs:
+        steps.append(f"a school that has its posters printed professionally sends its pack from "
+                     f"{out_name}/packs/print-shop/ to the print shop as it is (PDF/X-1a files, too big to email "
+                     "with the rest)")
     if previews:
         steps.append(f"look at every page before printing: open {out_name}/previews/index.html")
     elif pdfs and not packs:
@@ -518,7 +525,7 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
             print(f"\n{len(bad)} of {len(results)} schools failed; --strict: nothing was written.", file=sys.stderr)
             return 1
         files = sorted((f for r in good for f in r.files), key=lambda f: f["path"])
-        packs = sorted(r.pack for r in good if r.pack)
+        packs = sorted(pk for r in good for pk in (r.pack, r.shop_pack) if pk)
         gathered = changes.Store()  # each worker sent each record and text once
         for r in good:
             gathered.merge(r.tables)
@@ -533,7 +540,7 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
             **gathered.tables(),
         }
         if good:  # failed schools are not in the claim: they keep their earlier files
-            owns = claim(opts, [r.school for r in good])
+            owns = claim(opts, [r.school for r in good], owns={r.school: r.owns for r in good})
             reprint = changes.compare(previous, man, partial=not owns.full)
             previous = None  # the commit reads the folder's manifest itself: do not hold two copies
             meta = {changes.CHANGES_JSON: changes.to_json(reprint).encode("utf-8"),
@@ -541,8 +548,11 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
             done = commit(stage, {path: sha for r in good for path, sha in r.staged.items()}, man, owns, meta,
                           protected=tuple(inputs(opts).values()), derive=contact_sheet)
             _WRITTEN.append(out_name)
-    print(f"built {len(good)} of {len(results)} schools into {out_name}/ ({len(files)} PDFs, {len(packs)} zip packs "
-          f"in {out_name}/packs/)" + (f"; {len(bad)} failed (see above)" if bad else ""))
+    shop_packs = sum(1 for r in good if r.shop_pack)
+    print(f"built {len(good)} of {len(results)} schools into {out_name}/ ({len(files)} PDFs, {len(packs) - shop_packs} "
+          f"zip packs to email in {out_name}/packs/"
+          + (f", {shop_packs} of print-shop files in {out_name}/packs/print-shop/" if shop_packs else "") + ")"
+          + (f"; {len(bad)} failed (see above)" if bad else ""))
     if not good:
         print("nothing was written.", file=sys.stderr)
     if done:
@@ -552,8 +562,8 @@ def cmd_batch(args: argparse.Namespace, opts, write: bool = True) -> int:
             print(f"reprint: {line}")
         print(f"reprint list: {changes.summary(reprint)}; see {out_name}/{changes.CHANGES_MD} (each school's pack "
               "holds its own)")
-    print(next_steps(out_name, [f["path"] for f in files], [], False, len(packs), len(bad), _rel(args.schools),
-                     reprint))
+    print(next_steps(out_name, [f["path"] for f in files], [], False, len(packs) - shop_packs, len(bad),
+                     _rel(args.schools), reprint, shop_packs))
     return _bugs(results) or (1 if bad else 0)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from .errors import Location
 
 MM = 72 / 25.4
+FIT_TOL = 0.5  # pt: what "fits" means, for compose choosing an arrangement and for preflight judging it
 
 
 def mm(v: float) -> float:
@@ -139,6 +140,9 @@ class BoxReport:
     too_wide: list[tuple[str, float]] = field(default_factory=list)  # (unbreakable word, width it had, pt)
     missing: list[tuple[str, str]] = field(default_factory=list)  # (character, content key)
     background: str | None = None  # the colour under the text (palette name)
+    parent: str | None = None  # the stack or grid holding it
+    chosen: str | None = None  # the alternative printed, when the box declares alternatives
+    tried: list[tuple[str, float, float]] = field(default_factory=list)  # (alternative, needs, has) in pt, in order
 
 
 @dataclass
@@ -179,6 +183,8 @@ class Document:
     school: str | None = None
     fell_back: list[str] = field(default_factory=list)  # content keys printed from the fallback locale
     uses_school: bool = False  # anything school-specific on it (else it is the national product)
+    fit: dict[str, str] = field(default_factory=dict)  # "page.box" -> the alternative chosen (or shown / left out)
+    larger: str | None = None  # the layout to suggest when something does not fit (the A3 poster)
     nation: str = "england"  # whose guidance, roles and routes it prints
     audience: str = "staff"  # pupils | staff | parents (the layout's)
     printed: frozenset = frozenset()  # (locale, content key) of every text printed: facts governance reads it

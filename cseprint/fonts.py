@@ -14,6 +14,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyphen
 from fontTools.ttLib import TTFont
 
 from .errors import InputError, Location, Problem
@@ -67,8 +68,21 @@ def load_face(path: str) -> Face:
                                   "with a good copy")]) from None
 
 
+HYPHENATION = "en_GB"  # pyphen's patterns; it has none for Welsh, and names come from every language
+
+
+@functools.lru_cache(maxsize=4)
+def hyphenator(lang: str = HYPHENATION) -> pyphen.Pyphen:
+    """The hyphenation dictionary, read once per process (pyphen reads its file here, never later)."""
+    return pyphen.Pyphen(lang=lang)
+
+
 class FontBook:
-    """Chooses, for each character, the first face of the style's chain that has it."""
+    """Chooses, for each character, the first face of the style's chain that has it.
+
+    It is the Typesetter's ``Metrics`` (see compose.text): faces, their files and where a
+    word may be hyphenated, all read when it is made, so compose never opens a file.
+    """
 
     def __init__(self, styles: Styles, fonts_dir: Path):
         self.styles = styles
@@ -81,6 +95,14 @@ class FontBook:
             for bold in (False, True):
                 for italic in (False, True):
                     self.chain(family, bold, italic)
+        self._hyphens = hyphenator()
+
+    def path(self, face: str) -> str:
+        return self.paths[face]
+
+    def hyphenate(self, word: str) -> list[int]:
+        """Offsets where ``word`` may take a hyphen (pyphen's en_GB patterns)."""
+        return list(self._hyphens.positions(word))
 
     def chain(self, family: str, bold: bool, italic: bool) -> tuple[Face, ...]:
         """The style's face followed by the fallback families' faces (memoised)."""

@@ -65,6 +65,28 @@ def resolve_in(content: Content, chain: list[str], key: str) -> tuple[Any, str |
     return None, first_why or f"no locale {chain[0]}"
 
 
+COUNT_FORMS = ("zero", "one", "two")  # a text for exactly 0, 1 or 2 deputies; ``other`` for the rest
+
+
+def is_counted(node: Any) -> bool:
+    """A text that depends on a count: ``{zero: ..., one: ..., other: ...}`` (``other`` required)."""
+    return (isinstance(node, Namespace) and "other" in node.entries
+            and all(k in (*COUNT_FORMS, "other") and isinstance(v, Text) for k, v in node.entries.items()))
+
+
+def counted(node: Any, count: int | None) -> Any:
+    """The form of a counted text for ``count`` (``other`` when there is none or no count), else ``node``.
+
+    "or one of the deputies" is only right when there are deputies, and "Our deputy
+    leads" only when there are two or more: the content says each form once, and the
+    number of the school's deputies picks one.
+    """
+    if not is_counted(node):
+        return node
+    form = COUNT_FORMS[count] if count is not None and count < len(COUNT_FORMS) else "other"
+    return node.entries.get(form, node.entries["other"])
+
+
 def localized_contacts(content: Content, chain: list[str]) -> dict[str, Contact]:
     """The registry with names in the chosen language, where ``<locale>/contact_names.yaml`` gives them
     (a name, or ``{label: name, short: shorter name}``).

@@ -142,6 +142,7 @@ class Content:
     school_id: str | None = None
     school_fields: dict[str, str] = field(default_factory=dict)  # {school.name}, {school.role_name}, ...
     school_people: tuple = ()  # schools.Person: the DSL first, then the deputies
+    school_roles: dict[str, dict[str, str]] = field(default_factory=dict)  # locale -> role_name, deputy_role_name
     school_logo: ImageRef | None = None
     facts: dict[str, Fact] = field(default_factory=dict)
     nation: str = "england"  # the build's nation: {nation.KEY} reads content/<locale>/nations.yaml's namespace for it
@@ -192,19 +193,39 @@ class Styles:
 
 
 @dataclass(frozen=True)
-class Box:
-    """A named rectangle on a page (mm from the trim's top-left) and what fills it."""
+class Alternative:
+    """One designed arrangement of a box (or a page), tried in the order declared.
+
+    ``box`` is the whole box with the alternative's changes applied, made once
+    when the layout is checked; ``boxes`` (page alternatives) is the whole page.
+    """
 
     name: str
-    kind: str  # text | list | contacts | qr | fill | edition
-    x: float
-    y: float
-    w: float
-    h: float
+    loc: Location
+    box: Box | None = None
+    boxes: tuple[Box, ...] = ()
+    changes: tuple[tuple[str, object], ...] = ()  # what it changes in its box (kept to re-apply after a page's)
+
+
+@dataclass(frozen=True)
+class Box:
+    """A named rectangle on a page (mm from the trim's top-left) and what fills it.
+
+    A box on the page has x, y, w and h. A box inside a ``stack`` or ``grid`` is
+    placed by its container: x and y are None, w too unless it is fixed, and h is
+    None when its height comes from its content (within ``min_h`` and ``max_h``).
+    """
+
+    name: str
+    kind: str  # text | list | contacts | qr | fill | edition | people | logo | stack | grid
+    x: float | None
+    y: float | None
+    w: float | None
+    h: float | None
     loc: Location
     style: str = "body"
     background: str | None = None
-    padding: float = 0.0
+    padding: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # top, right, bottom, left (mm)
     valign: str = "top"
     align: str | None = None
     text: tuple[str, ...] = ()
@@ -232,6 +253,22 @@ class Box:
     locale: str | None = None  # pin this box to one language (bilingual layouts)
     photo_size: float = 25.0
     deputies_heading: str | None = None  # people: say the deputies' title once, above them
+    # flow (stack and grid)
+    boxes: tuple[Box, ...] = ()  # a stack's or grid's boxes, in order
+    direction: str = "down"  # stack: down (one under another) | across (side by side)
+    grow: float = 0.0  # share of a stack's spare room this box takes
+    min_h: float | None = None
+    max_h: float | None = None
+    optional: bool = False  # in a stack: shown only if there is room once the others are placed
+    needs_contact: str | None = None  # drawn only when the registry holds this contact (school-partnership)
+    alternatives: tuple[Alternative, ...] = ()  # designed arrangements, tried in order
+    type_step: int = 0  # this many steps down the layout's type scale (never below its minimum)
+    # people
+    photos: bool = True
+    lead_style: str | None = None  # the lead's name (default: label_style)
+    lead_photo_size: float | None = None  # default: photo_size
+    arrangement: str = "cards"  # cards (photo beside lines) | list (a name, then its details) | lines (one paragraph each)
+    languages: tuple[str, ...] = ()  # titles and headings in each of these languages (bilingual)
 
 
 @dataclass(frozen=True)
@@ -239,6 +276,7 @@ class PageDef:
     name: str
     boxes: tuple[Box, ...]
     background: str | None
+    alternatives: tuple[Alternative, ...] = ()  # whole pages, tried in order after ``boxes``
 
 
 @dataclass(frozen=True)
@@ -270,6 +308,8 @@ class Layout:
     reading_order: tuple[str, ...]  # "page.box" in the order a reader meets them (web copy); () = page order
     file: str
     loc: Location
+    larger: str | None = None  # the layout to suggest when nothing fits (the A3 poster for the A4 one)
     audience: str = "staff"  # pupils | staff | parents
     max_reading_grade: float | None = None  # Flesch-Kincaid grade no box's prose may exceed (checked in preflight)
     draft_band: str = "top"  # where an unreviewed translation's band goes: top | bottom
+    finishes: tuple[str, ...] = ("office", "print-shop")  # what it is made for (instructions are office-only)

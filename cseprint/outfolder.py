@@ -97,7 +97,7 @@ def parse(path: str) -> tuple[Scope, Unit]:
     """(scope, unit) of a path this generator writes, read from where it lies::
 
         [<school>/ | <nation>/][<locale>/][print-shop/]NAME.pdf    [...]/web/NAME.html
-        previews/<a PDF's path without .pdf>-pN.png                packs/<school>.zip
+        previews/<a PDF's path without .pdf>-pN.png                packs/[print-shop/]<school>.zip
 
     Unambiguous because school ids are never nation names, locale codes
     (two or three letters), ``print-shop``, ``web``, ``previews`` or ``packs``.
@@ -105,6 +105,8 @@ def parse(path: str) -> tuple[Scope, Unit]:
     parts = path.split("/")
     if parts[0] == "packs" and len(parts) == 2:
         return (parts[1].removesuffix(".zip"), "england", "*"), ("pack",)
+    if parts[0] == "packs" and len(parts) == 3 and parts[1] == "print-shop":
+        return (parts[2].removesuffix(".zip"), "england", "*"), ("pack", "print-shop")
     preview = parts[0] == "previews"
     if preview:
         parts = parts[1:]
@@ -209,7 +211,7 @@ def read_manifest(out: Path) -> dict:
 
 PATH_LISTS = {"web": re.compile(r"(.+/)?web/[a-z0-9][a-z0-9-]*\.html"),
               "previews": re.compile(r"previews/(.+-p\d+\.png|index\.html)"),
-              "packs": re.compile(r"packs/[a-z0-9][a-z0-9-]*\.zip")}
+              "packs": re.compile(r"packs/(print-shop/)?[a-z0-9][a-z0-9-]*\.zip")}
 
 
 def adopt_unmarked(out: Path, data: dict) -> dict:
@@ -381,13 +383,26 @@ def _flush(folder: Path) -> None:
 
 # --- staging ---------------------------------------------------------------------------------------
 
-def write_staged(stage: Path, out: Path, rel: str, data: bytes) -> str:
-    """Write one file into a staging folder (from the build or a batch worker); return its sha256."""
+def write_staged(stage: Path, out: Path, rel: str, data: bytes, same_as: str | None = None) -> str:
+    """Write one file into a staging folder (from the build or a batch worker); return its sha256.
+
+    ``same_as``: a file this worker already staged with exactly these bytes. The new one is made a
+    hard link to it, so a batch keeps one copy on disk of a national poster that every school's
+    folder holds (each print-shop copy carries a 0.8 MB colour profile). Each path stays a file of
+    its own to the commit: a later build replaces one by a rename, never by writing into it. Where
+    the file system has no hard links, the bytes are written as usual.
+    """
     if not _safe(rel):
         raise ValueError(f"not a relative path inside the output: {rel!r}")
     target = stage / rel
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        if same_as is not None and _safe(same_as):
+            try:
+                os.link(stage / same_as, target)
+                return hashlib.sha256(data).hexdigest()
+            except OSError:
+                pass
         target.write_bytes(data)
     except OSError as exc:
         raise output_error(out, exc) from None

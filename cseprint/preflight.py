@@ -11,7 +11,7 @@ import datetime as dt
 import unicodedata
 
 from . import prepress
-from .document import Document, Page, Rect
+from .document import FIT_TOL, Document, Page, Rect
 from .errors import Problem
 from .lookup import ref_text_keys
 from .models import Box, Content, Layout, Text
@@ -20,7 +20,7 @@ IMAGE_MIN_DPI = 150
 SMALL_MIN_PT = 6.0  # floor for 'small' text (edition line, captions on cards)
 QR_MIN_MM = {"card": 20.0, "poster": 30.0, "leaflet": 30.0}
 MM = 72 / 25.4
-TOL = 0.5  # pt
+TOL = FIT_TOL  # pt: the one tolerance compose also chooses arrangements by
 
 
 def luminance(cmyk: tuple[float, float, float, float]) -> float:
@@ -82,11 +82,17 @@ def _check_page(doc: Document, page: Page) -> list[Problem]:
     out: list[Problem] = []
     reports = {r.box: r for r in page.boxes}
     white = (0.0, 0.0, 0.0, 0.0)
+    over = {r.box for r in page.boxes if r.needed > r.available + TOL}
+    inside = {r.parent for r in page.boxes if r.box in over and r.parent}  # a full stack is said by the box in it
+    spilled = _spilled(page, over)  # boxes a full stack pushed on: where they land follows from that problem
     for rep in page.boxes:
         key = rep.keys[0] if rep.keys else ""
-        if rep.needed > rep.available + TOL:
+        if rep.box in over and rep.tried:
+            out.append(Problem(rep.loc, _key(doc, page.name, rep.box, key), _none_fits(doc, rep)))
+        elif rep.box in over and rep.box not in inside:
+            what = "its boxes do not fit" if rep.kind in ("stack", "grid") else "the text does not fit"
             out.append(Problem(rep.loc, _key(doc, page.name, rep.box, key),
-                               f"the text does not fit: it needs {rep.needed / MM:.1f} mm of height but the box "
+                               f"{what}: it needs {rep.needed / MM:.1f} mm of height but the box "
                                f"holds {rep.available / MM:.1f} mm; shorten the text, enlarge the box or use a "
                                "smaller size from the type scale (not below the minimum)"))
         for word, width in dict.fromkeys(rep.too_wide):
@@ -101,6 +107,8 @@ def _check_page(doc: Document, page: Page) -> list[Problem]:
     for ln in page.lines:
         rep = reports.get(ln.box)
         loc = rep.loc if rep else None
+        if ln.box in spilled:
+            continue
         for run in ln.runs:
             if run.text.strip() == "":
                 continue
@@ -131,14 +139,14 @@ def _check_page(doc: Document, page: Page) -> list[Problem]:
                                    f"({(page.safe.x - page.trim.x) / MM:.0f} mm inside the trim); move the box inwards"))
     for im in page.images:
         rep = reports.get(im.box)
-        if not page.safe.contains(im.rect, tol=TOL):
+        if im.box not in spilled and not page.safe.contains(im.rect, tol=TOL):
             out.append(Problem(rep.loc if rep else None, _key(doc, page.name, im.box),
                                "image lies outside the safe zone; move the box inwards"))
         if im.dpi < IMAGE_MIN_DPI:
             out.append(Problem(rep.loc if rep else None, _key(doc, page.name, im.box),
                                f"image {im.path.rsplit('/', 1)[-1]} prints at {im.dpi:.0f} dpi; at least "
                                f"{IMAGE_MIN_DPI} dpi (ideally 300) looks sharp: use a larger image", warning=True))
-    out.extend(_overlaps(doc, page, reports))
+    out.extend(p for p in _overlaps(doc, page, reports) if not spilled)
     out.extend(prepress.check_page(doc, page, reports))  # registration, folds, QR modules
     band = reports.get("draft-band")
     if band is not None:
@@ -173,6 +181,31 @@ def _check_page(doc: Document, page: Page) -> list[Problem]:
         if contrast(doc.palette[q.colour], doc.palette.get(q.paper, white)) < 7.0:
             out.append(Problem(loc, key, "QR code modules need dark-on-light contrast of 7:1 or more"))
     return out
+
+
+def _spilled(page: Page, over: set[str]) -> set[str]:
+    """The boxes inside a stack or grid that holds (at any depth) a box that does not fit."""
+    parent = {r.box: r.parent for r in page.boxes}
+
+    def ancestors(box: str | None) -> list[str]:
+        out = []
+        while box is not None and box in parent:
+            box = parent[box]
+            if box is not None:
+                out.append(box)
+        return out
+
+    full = {a for b in over for a in ancestors(b)}
+    return {r.box for r in page.boxes if r.box in full or set(ancestors(r.box)) & full}
+
+
+def _none_fits(doc: Document, rep) -> str:
+    """Every arrangement was tried and none fits: say what each needed, and what to do."""
+    has = rep.tried[0][2]
+    each = "; ".join(f"{name} needs {need / MM:.1f} mm" for name, need, _ in rep.tried)
+    bigger = f", or use the larger poster instead (--layout {doc.larger})" if doc.larger else ""
+    return (f"does not fit in any of its {len(rep.tried)} arrangements, in the {has / MM:.1f} mm it has: {each}. "
+            f"Shorten the longest entries (roles, rooms){bigger}")
 
 
 def _overlaps(doc: Document, page: Page, reports: dict) -> list[Problem]:

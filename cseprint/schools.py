@@ -29,6 +29,7 @@ from .load import LDict, display_name, load_yaml
 from .models import Contact, Content, ImageRef
 from .schema import MISSING, Checker, ListOf, Record, Str, quote
 
+LANGUAGES = ("en-GB", "cy", "bilingual")  # what each builds: see languages.py
 MAX_IMAGE_BYTES = 8_000_000
 MAX_IMAGE_PIXELS = 40_000_000
 MAX_DEPUTIES = 12
@@ -66,6 +67,7 @@ class School:
     checked_on: dt.date
     loc: Location
     warnings: tuple = ()  # Problems to show but not to stop on (a restored leading 0)
+    language: str | None = None  # en-GB | cy | bilingual; None: the build's --locale (see languages.py)
 
     @property
     def people(self) -> tuple[Person, ...]:
@@ -82,8 +84,9 @@ PERSON = Record({
 })
 PROFILE = Record({
     "id": Str(required=False, pattern=ID_RE, pattern_help="lower-case letters, digits and hyphens, e.g. oakfield-primary"),
-    "name": Str(max_len=120, multiline=False),
+    "name": Str(max_len=150, multiline=False),
     "nation": Nation(),  # England, Wales/Cymru, Scotland, Northern Ireland/NI, in any case
+    "language": Str(required=False, choices=LANGUAGES),
     "role_name": Str(required=False, max_len=60, multiline=False),
     "deputy_role_name": Str(required=False, max_len=80, multiline=False),
     "logo": Str(required=False, max_len=300, multiline=False),
@@ -193,7 +196,7 @@ def build_school(raw: Any, loc: Location, default_id: str, content_root: Path, c
         return None
     return School(sid, got["name"], nation, role, got["deputy_role_name"], logo, dsl, deputies, council["name"], council_phone,
                   council["hours"], out_of_hours, got["partnership_web"], got["checked_on"], loc,
-                  tuple(p for p in ck.warnings))
+                  tuple(p for p in ck.warnings), got["language"])
 
 
 def load_profile(path: Path, content_root: Path) -> School:
@@ -249,5 +252,13 @@ def with_school(content: Content, school: School, chain: list[str]) -> Content:
             id="school-partnership", name="Local safeguarding partnership", web=school.partnership_web)))
     role, deputy = role_names(content, school, chain)
     fields = {"name": school.name, "role_name": role, "deputy_role_name": deputy, "dsl_name": school.dsl.name}
+    roles = {}  # the role's names in every language, for bilingual layouts
+    for locale in content.locales:
+        try:
+            mine, theirs = role_names(content, school, [locale])
+        except InputError:
+            continue
+        roles[locale] = {"role_name": mine, "deputy_role_name": theirs}
     return dataclasses.replace(content, contacts=content.contacts | extra, school_id=school.id, nation=school.nation,
-                               school_fields=fields, school_people=school.people, school_logo=school.logo)
+                               school_fields=fields, school_people=school.people, school_logo=school.logo,
+                               school_roles=roles)

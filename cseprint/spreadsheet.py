@@ -26,7 +26,7 @@ from .habits import read_date, read_nation
 from .load import LDict, LList, display_name
 from .terminal import quote
 
-COLUMNS = ["id", "name", "nation", "role_name", "deputy_role_name", "logo", "checked_on",
+COLUMNS = ["id", "name", "nation", "language", "role_name", "deputy_role_name", "logo", "checked_on",
            "dsl_name", "dsl_role", "dsl_photo", "dsl_phone", "dsl_location",
            "council_name", "council_phone", "council_hours", "council_out_of_hours", "partnership_web"]
 REQUIRED = ["name", "nation", "dsl_name", "council_name", "council_phone", "checked_on"]
@@ -264,6 +264,8 @@ def _fits(col: str, value: str) -> bool:
         return re.fullmatch(r"[0-9+()\-. ]{3,25}", v) is not None
     if col == "partnership_web":
         return v.startswith("https://")
+    if col == "language":
+        return v in ("en-GB", "cy", "bilingual")
     if col.endswith(("_photo", "logo")):
         return v.lower().endswith((".png", ".jpg", ".jpeg"))
     if col == "id":

@@ -215,6 +215,7 @@ def parse(text: str, contacts: dict[str, Contact], edition: Edition, *, bold: bo
                 if cid not in contacts or getattr(contacts[cid], fld) is None:
                     raise NeedsSchool(f"{{{cid}.{fld}}}")
                 value = getattr(contacts[cid], fld)
-                spans.append(Span(value, b, i, nobreak=fld != "name", url=fld == "web", contact=cid))
+                # numbers and addresses stay whole; names and opening hours are words and may wrap
+                spans.append(Span(value, b, i, nobreak=fld not in ("name", "hours"), url=fld == "web", contact=cid))
     plain(text[pos:])
     return spans

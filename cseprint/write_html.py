@@ -15,7 +15,7 @@ import html
 import re
 
 from . import textmarkup
-from .lookup import localized_contacts, nation_texts, resolve_in
+from .lookup import counted, localized_contacts, nation_texts, resolve_in
 from .models import Box, Content, Layout, Styles, Text
 from .textmarkup import Span
 
@@ -46,13 +46,13 @@ class HtmlWriter:
 
     def node(self, key: str):
         node, _ = resolve_in(self.content, self.chain, key)
-        return node
+        people = self.content.school_people
+        return counted(node, len(people) - 1 if people else None)  # wording that follows the number of deputies
 
     def inline(self, t: Text | None, **kw: bool) -> str:
         if t is None:
             return ""
-        spans = textmarkup.parse(t.value, self.registry, self.content.edition,
-                                 school=self.content.school_fields,
+        spans = textmarkup.parse(t.value, self.registry, self.content.edition, school=self.school_fields(),
                                  nation=nation_texts(self.content, self.chain, self.content.nation), **kw)
         return self.mark_english("".join(self.span(s) for s in spans))
 
@@ -66,6 +66,11 @@ class HtmlWriter:
         terms = sorted(info.english_terms, key=len, reverse=True)
         pattern = re.compile(r"(<[^>]*>)|\b(" + "|".join(re.escape(html.escape(t)) for t in terms) + r")\b")
         return pattern.sub(lambda m: m.group(1) or f'<span lang="en-GB">{m.group(2)}</span>', markup)
+
+    def school_fields(self) -> dict[str, str]:
+        """The school's fields, its role's names in the language being written (bilingual layouts)."""
+        roles = self.content.school_roles.get(self.chain[0])
+        return {**self.content.school_fields, **roles} if roles else self.content.school_fields
 
     def span(self, s: Span) -> str:
         if s is textmarkup.LINE_BREAK:
@@ -83,6 +88,9 @@ class HtmlWriter:
         if s.italic:
             text = f"<em>{text}</em>"
         return text
+
+    def people(self, b: Box) -> str:
+        return _people(self, b)
 
     def page(self) -> str:
         title = html.escape(plain(self, self.layout.title))
@@ -126,6 +134,10 @@ class HtmlWriter:
         has_school = self.content.school_id is not None
         if (b.when == "school" and not has_school) or (b.when == "no-school" and has_school):
             return ""
+        if b.needs_contact and b.needs_contact not in self.registry:
+            return ""
+        if b.kind in ("stack", "grid"):  # the boxes it holds, in order (a web page has room for all)
+            return "".join(self.box(k) for k in b.boxes)
         if b.kind in ("fill", "edition"):
             return ""
         out = []
@@ -165,27 +177,62 @@ class HtmlWriter:
             label = self.inline(self.node(b.label)) if b.label else html.escape(self.registry[cid].name)
             out.append(f'<p>{label}: <a href="{html.escape(url, quote=True)}">{html.escape(url)}</a></p>')
         elif b.kind == "people":
-            role = self.content.school_fields.get("role_name", "")
-            lis = []
-            for i, p in enumerate(self.content.school_people):
-                if i == 1 and b.deputies_heading:
-                    lis.append(f"</ul><h3>{self.inline(self.node(b.deputies_heading))}</h3><ul class=\"people\">")
-                title = role if i == 0 else (plain(self, b.label) if b.label else f"Deputy {role}")
-                img = (f'<img src="{data_uri(p.photo.path)}" alt="Photo of {html.escape(p.name)}">' if p.photo else "")
-                lines = [f"<strong>{html.escape(p.name)}</strong>", html.escape(title)]
-                lines += [html.escape(x) for x in (p.role, p.location) if x]
-                if p.phone:
-                    lines.append(f'<a class="number" href="{tel(p.phone.replace(" ", ""))}">{html.escape(p.phone)}</a>')
-                lis.append(f"<li>{img}<div>{'<br>'.join(lines)}</div></li>")
-            out.append('<ul class="people">' + "".join(lis) + "</ul>")
+            out.append(self.people(b))
         elif b.kind == "logo" and self.content.school_logo:
             name = html.escape(self.content.school_fields.get("name", "School"))
             out.append(f'<p><img src="{data_uri(self.content.school_logo.path)}" alt="{name} logo"></p>')
         return "".join(out)
 
 
+def _people(w: HtmlWriter, b: Box) -> str:
+    """The lead, then the deputies under their heading; titles in each of the box's languages, and
+    a line equal to the one before it said once, as on the poster."""
+    langs = list(b.languages) or [w.chain[0]]
+
+    def each(fn) -> list[str]:
+        saved = w.chain, w.registry
+        out: list[str] = []
+        for lang in langs:
+            w.chain, w.registry = [lang], localized_contacts(w.content, [lang])
+            try:
+                text = fn()
+            finally:
+                w.chain, w.registry = saved
+            if text and text not in out:
+                out.append(text)
+        return out
+
+    parts, lis = [], []
+    for i, p in enumerate(w.content.school_people):
+        if i == 1:
+            parts.append('<ul class="people">' + "".join(lis) + "</ul>")
+            lis = []
+            if b.deputies_heading:
+                parts += [f"<h3>{h}</h3>" for h in each(lambda: w.inline(w.node(b.deputies_heading)))]
+        if i == 0:
+            titles = each(lambda: html.escape(w.school_fields().get("role_name", "")))
+        elif b.deputies_heading:
+            titles = []
+        else:
+            titles = each(lambda: html.escape(plain(w, b.label) if b.label
+                                              else w.school_fields().get("deputy_role_name")
+                                              or f"Deputy {w.school_fields().get('role_name', '')}"))
+        img = f'<img src="{data_uri(p.photo.path)}" alt="Photo of {html.escape(p.name)}">' if p.photo else ""
+        lines: list[str] = []
+        for text in [html.escape(p.name), *titles, *[html.escape(x) for x in (p.role, p.location) if x]]:
+            if not lines or " ".join(html.unescape(lines[-1]).split()).casefold() != \
+                    " ".join(html.unescape(text).split()).casefold():
+                lines.append(text)
+        lines[0] = f"<strong>{lines[0]}</strong>"
+        if p.phone:
+            lines.append(f'<a class="number" href="{tel(p.phone.replace(" ", ""))}">{html.escape(p.phone)}</a>')
+        lis.append(f"<li>{img}<div>{'<br>'.join(lines)}</div></li>")
+    parts.append('<ul class="people">' + "".join(lis) + "</ul>")
+    return "".join(parts)
+
+
 def plain(w: HtmlWriter, key: str) -> str:
-    spans = textmarkup.parse(w.node(key).value, w.content.contacts, w.content.edition, school=w.content.school_fields,
+    spans = textmarkup.parse(w.node(key).value, w.content.contacts, w.content.edition, school=w.school_fields(),
                              nation=nation_texts(w.content, w.chain, w.content.nation))
     return "".join(s.text for s in spans if s is not textmarkup.LINE_BREAK)
 

@@ -134,10 +134,20 @@ class Workspace:
         self.dump(rel, data)
 
     def box(self, data: dict, name: str) -> dict:
-        for page in data["pages"]:
-            for b in page["boxes"]:
+        """A box of the layout by name, on a page or inside a stack or grid."""
+        def find(boxes: list) -> dict | None:
+            for b in boxes:
                 if b["name"] == name:
                     return b
+                inner = find(b.get("boxes") or [])
+                if inner is not None:
+                    return inner
+            return None
+
+        for page in data["pages"]:
+            b = find(page["boxes"])
+            if b is not None:
+                return b
         raise AssertionError(f"no box {name!r} in layout")
 
     def set_text(self, key: str, value: str, file: str = "content/en-GB/products.yaml") -> None:

@@ -276,14 +276,21 @@ def test_compose_reads_no_file_and_imports_no_reportlab(monkeypatch):
     import cseprint.compose as compose_module
     from cseprint.build import Options, load
     from cseprint.compose import OFFICE, compose
+    from cseprint.errors import Location
     from cseprint.fonts import FontBook
-    from cseprint.schools import load_profile, with_school
+    from cseprint.schema import Checker
+    from cseprint.schools import build_school, load_profile, with_school
+
+    from .teams import team
 
     opts = Options(content=PROJECT / "content", layouts=PROJECT / "layouts", fonts=PROJECT / "fonts",
                    out=PROJECT / "output")
-    content, styles, layouts = load(opts)
-    content = with_school(content, load_profile(PROJECT / "content" / "schools" / "example-school.yaml",
-                                                PROJECT / "content"), ["en-GB"])
+    national, styles, layouts = load(opts, ["cy"])
+    content = with_school(national, load_profile(PROJECT / "content" / "schools" / "example-school.yaml",
+                                                 PROJECT / "content"), ["en-GB"])
+    # a large team with 35-letter surnames: hyphenated (pyphen), in arrangements tried and rejected
+    big = {nation: build_school(team(12, photos="most", names="unbreakable", nation=nation), Location("t"), "t",
+                                PROJECT / "content", Checker()) for nation in ("england", "wales")}
     fonts = FontBook(styles, opts.fonts)
 
     def no_open(*args, **kwargs):
@@ -294,6 +301,13 @@ def test_compose_reads_no_file_and_imports_no_reportlab(monkeypatch):
     for name in sorted(layouts):
         if not layouts[name].languages:
             assert compose(layouts[name], styles, content, fonts, "en-GB", OFFICE, school="example-school")
+    hyphenated = []
+    for name in ("who-to-tell-a4", "who-to-tell-a4-bilingual"):
+        locale = layouts[name].languages[0] if layouts[name].languages else "en-GB"
+        school = big["wales" if locale == "cy" else "england"]
+        (doc,) = compose(layouts[name], styles, with_school(national, school, [locale]), fonts, locale, OFFICE, school="t")
+        hyphenated += [ln.text for ln in doc.pages[0].lines if ln.text.endswith("-") and ln.key.startswith("school.")]
+    assert hyphenated  # a surname was hyphenated, with every file closed
     modules = [compose_module] + [importlib.import_module(f"cseprint.compose.{m.name}")
                                   for m in pkgutil.iter_modules(compose_module.__path__)]
     used = {inspect.getmodule(v).__name__ for mod in modules for v in vars(mod).values() if inspect.getmodule(v)}

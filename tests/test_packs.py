@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zipfile
 from pathlib import Path
@@ -95,3 +96,66 @@ def test_failed_rows_come_first_in_what_to_do_next(ws: Workspace, tmp_path: Path
     assert r.code == 1
     tail = r.out[r.out.rindex("Next:"):].splitlines()
     assert "fix the 1 failed row listed above in" in tail[1] and "schools.csv" in tail[1]
+
+
+def test_with_both_finishes_the_print_shop_files_travel_in_a_pack_of_their_own(ws: Workspace, tmp_path: Path):
+    """The emailed pack holds what the school prints itself; each PDF/X print-shop file carries a 0.8 MB
+    colour profile, so they go in packs/print-shop/ID.zip for whoever sends them to a printer."""
+    csv = tmp_path / "schools.csv"
+    csv.write_text(HEADER + ROWS[0], encoding="utf-8")
+    out = tmp_path / "out"
+    r = ws.build(out, "--schools", str(csv), "--finish", "both", "--jobs", "1",
+                 "--layout", "who-to-tell-a4", "--layout", "how-to-print")
+    assert r.code == 0, r.err
+    man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert man["packs"] == ["packs/oak-school.zip", "packs/print-shop/oak-school.zip"]
+    pdfs = {f["path"].split("/", 1)[1] for f in man["files"] if f["school"] == "oak-school"}
+    # the printing instructions are made for the office only: a print shop needs no PDF/X copy of them
+    assert pdfs == {"how-to-print.pdf", "who-to-tell-a4.pdf", "print-shop/who-to-tell-a4.pdf"}
+    with zipfile.ZipFile(out / "packs" / "oak-school.zip") as z:
+        emailed = set(z.namelist())
+    with zipfile.ZipFile(out / "packs" / "print-shop" / "oak-school.zip") as z:
+        shop = set(z.namelist())
+        assert all(z.read(n) == (out / "oak-school" / n).read_bytes() for n in shop)
+    assert {"how-to-print.pdf", "who-to-tell-a4.pdf", "web/who-to-tell-a4.html"} <= emailed
+    assert not any(n.startswith("print-shop/") for n in emailed)
+    assert shop == {"print-shop/who-to-tell-a4.pdf"}
+    assert (out / "packs" / "oak-school.zip").stat().st_size < 1_000_000  # small enough to email
+    assert "1 of print-shop files in" in r.out and "packs/print-shop/ to the print shop" in r.out
+    # the next batch with the office finish only makes whole scopes: the print-shop pack goes with its files
+    r = ws.build(out, "--schools", str(csv), "--finish", "office", "--jobs", "1", "--clean",
+                 "--layout", "who-to-tell-a4", "--layout", "how-to-print")
+    assert r.code == 0, r.err
+    assert not (out / "packs" / "print-shop" / "oak-school.zip").exists()
+    man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert man["packs"] == ["packs/oak-school.zip"]
+
+
+def test_a_batch_keeps_one_copy_on_disk_of_each_national_file_and_a_rebuild_still_replaces_one(
+        ws: Workspace, tmp_path: Path):
+    """Every school's folder holds the national posters, the same bytes each time: the batch stages
+    them as hard links to one copy (a print-shop copy carries a 0.8 MB colour profile). A rebuild after
+    an edit replaces each copy by a rename, never by writing into the shared bytes, so every listed
+    file still agrees with the manifest."""
+    csv = tmp_path / "schools.csv"
+    csv.write_text(HEADER + ROWS[0] + ROWS[0].replace("oak-school,Oak School", "elm-school,Elm School"),
+                   encoding="utf-8")
+    out = tmp_path / "out"
+    r = ws.build(out, "--schools", str(csv), "--finish", "both", "--jobs", "1",
+                 "--layout", "poster-a4", "--layout", "who-to-tell-a4")
+    assert r.code == 0, r.err
+    for rel in ("poster-a4.pdf", "print-shop/poster-a4.pdf"):
+        oak, elm = (out / "oak-school" / rel).stat(), (out / "elm-school" / rel).stat()
+        assert (oak.st_ino, oak.st_dev) == (elm.st_ino, elm.st_dev) and oak.st_nlink == 2, rel
+    oak, elm = (out / "oak-school" / "who-to-tell-a4.pdf").stat(), (out / "elm-school" / "who-to-tell-a4.pdf").stat()
+    assert oak.st_ino != elm.st_ino  # each school's own poster is its own file
+    before = (out / "elm-school" / "poster-a4.pdf").read_bytes()
+    ws.sub("content/en-GB/products.yaml", r"^poster_subhead: .*$", 'poster_subhead: "A suspicion is enough. Tell."')
+    r = ws.build(out, "--schools", str(csv), "--finish", "both", "--jobs", "1",
+                 "--layout", "poster-a4", "--layout", "who-to-tell-a4")
+    assert r.code == 0, r.err
+    assert "A suspicion is enough. Tell." in norm(pdf_text(out / "oak-school" / "poster-a4.pdf"))
+    assert (out / "elm-school" / "poster-a4.pdf").read_bytes() != before
+    man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    for f in man["files"]:  # every listed file still has the sha256 the manifest says
+        assert hashlib.sha256((out / f["path"]).read_bytes()).hexdigest() == f["sha256"], f["path"]

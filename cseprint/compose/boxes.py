@@ -1,41 +1,52 @@
-"""The composer: fills each box of a layout's pages with content, in points (pure)."""
+"""The composer: fills each box of a layout's pages with content, in points (pure).
+
+Each box kind has one measure and one place function (``KINDS``, as WeasyPrint
+hands each box to its block, flex or grid layout): the composer measures every
+box of a page, choosing among a box's or a page's alternatives, then places
+them. ``Composer.page`` is the one place where a whole page is made.
+"""
 
 from __future__ import annotations
 
-from .. import textmarkup
-from ..document import BoxReport, Document, Fill, Image, Mark, Page, QRCode, Rect, Run, TextLine, mm
-from ..errors import InputError, Problem
-from ..fonts import FontBook
-from ..lookup import localized_contacts, nation_texts, resolve_in
-from ..models import Box, Content, ImageRef, Item, Layout, Styles, Text, TextStyle
-from ..textmarkup import Span
-from .finish import CROP_LENGTH_MM, CROP_OFFSET_MM, Finish
-from .impose import crop_marks, extend_to_bleed, impose
-from .qr import QUIET_MODULES, qr_matrix
-from .text import Block, SetLine, Typesetter
+import contextlib
+import dataclasses
+from collections.abc import Callable, Iterator
 
-BULLET = "\u2022"
+from .. import textmarkup
+from ..document import FIT_TOL, BoxReport, Document, Fill, Image, Mark, Page, Rect, mm
+from ..errors import InputError, Problem
+from ..lookup import counted, localized_contacts, nation_texts, resolve_in
+from ..models import Box, Content, ImageRef, Item, Layout, PageDef, Styles, Text, TextStyle
+from ..textmarkup import Span
+from . import flow, leaves, people
+from .finish import CROP_LENGTH_MM, CROP_OFFSET_MM, Finish
+from .flow import Measured, Region, Uses, choose, inner_rect, skipped
+from .impose import crop_marks, extend_to_bleed, impose
+from .text import Block, Metrics, Typesetter
+
 DRAFT_BOX = "draft-band"
 DRAFT_TEXT = "DRAFFT / DRAFT translation, not yet reviewed"
 DRAFT_STYLE = "draft-band"
-RIGHT = -1.0  # as a block's indent: right-align the block (a number under its name)
 
 
 class Composer:
     """Composes one layout for one locale and finish."""
 
-    def __init__(self, layout: Layout, styles: Styles, content: Content, fonts: FontBook, locale: str,
+    def __init__(self, layout: Layout, styles: Styles, content: Content, fonts: Metrics, locale: str,
                  finish: Finish, school: str | None = None, fallback: str | None = None):
         self.layout, self.styles, self.content, self.locale = layout, styles, content, locale
         self.finish, self.school = finish, school
         self.chain = [locale] + ([fallback] if fallback and fallback != locale else [])
-        self.fell_back: set[str] = set()
         self._registries: dict[tuple[str, ...], dict] = {}
         self.registry = self._registry(self.chain)
+        self.school_fields = content.school_fields
+        self.deputies = len(content.school_people) - 1 if content.school_people else None
         self.ts = Typesetter(fonts, layout, styles)
-        self.contacts: set[str] = set()
-        self.printed: set[tuple[str, str]] = set()  # (locale, content key) of every text printed, for governance
-        self.uses_school = False
+        self.uses = Uses()  # what the document prints; a trial measures into a fresh one
+        self.step = 0  # steps down the type scale, from a box or alternative being measured
+        self.page_name = ""
+        self.bleed_pt = 0.0
+        self._parent: str | None = None
 
     def _registry(self, chain: list[str]) -> dict:
         """The contacts with names in ``chain``'s language (made once per language, not per box)."""
@@ -44,24 +55,24 @@ class Composer:
             self._registries[key] = localized_contacts(self.content, chain)
         return self._registries[key]
 
-    # content access
+    # --- content access ----------------------------------------------------------------------
     def lookup(self, key: str):
         node, why = resolve_in(self.content, self.chain, key)
         assert node is not None, why  # validated before compose
         if len(self.chain) > 1 and resolve_in(self.content, self.chain[:1], key)[1]:
-            self.fell_back.add(key)
+            self.uses.fell_back.add(key)
         return node
 
     def text(self, key: str) -> Text:
-        node = self.lookup(key)
+        """A text; one that depends on a count gets the form for the school's number of deputies."""
+        node = counted(self.lookup(key), self.deputies)
         assert isinstance(node, Text), key
         return node
 
     def spans(self, t: Text, **kw: bool) -> list[Span]:
         used: set[str] = set()
         try:
-            spans = textmarkup.parse(t.value, self.registry, self.content.edition,
-                                     school=self.content.school_fields,
+            spans = textmarkup.parse(t.value, self.registry, self.content.edition, school=self.school_fields,
                                      nation=nation_texts(self.content, self.chain, self.content.nation), used=used, **kw)
         except textmarkup.NeedsSchool as exc:
             if self.content.school_id:
@@ -70,18 +81,35 @@ class Composer:
                 why = (f"uses {exc} but no school profile was given; build with --school, or use this text "
                        "only in boxes with when: school")
             raise InputError([Problem(t.loc, t.key, f"{why} (layout {self.layout.name})")]) from None
-        self.contacts.update(s.contact for s in spans if s.contact)
-        self.printed.update((self.chain[0], k) for k in (t.key, *used))
+        self.uses.contacts.update(s.contact for s in spans if s.contact)
+        self.uses.printed.update((self.chain[0], k) for k in (t.key, *used))  # for the facts' governance
         if any(s.school or (s.contact or "").startswith(textmarkup.SCHOOL_CONTACT_PREFIX) for s in spans):
-            self.uses_school = True
+            self.uses.school = True
         return spans
 
     def plain(self, key: str) -> str:
         return "".join(s.text for s in self.spans(self.text(key)) if s is not textmarkup.LINE_BREAK)
 
     def style(self, name: str) -> TextStyle:
-        return self.styles.styles[name]
+        """A named style, taken ``self.step`` steps down the layout's type scale when a box asks."""
+        st = self.styles.styles[name]
+        return stepped(st, self.step, self.layout) if self.step else st
 
+    def set(self, spans: list[Span], style: TextStyle, width: float, indent: float = 0.0) -> Block:
+        """Set text, noting the faces it uses (they are embedded only if the box is printed)."""
+        blk = self.ts.set(spans, style, width, indent)
+        self.uses.faces |= blk.faces
+        self.uses.too_wide += len(blk.too_wide)
+        return blk
+
+    def list_items(self, box: Box) -> list[Item]:
+        items = list(self.lookup(box.items))
+        if box.only:
+            by_id = {i.id: i for i in items}
+            items = [by_id[i] for i in box.only]
+        return items
+
+    # --- documents and pages -----------------------------------------------------------------
     def build(self) -> list[Document]:
         lay = self.layout
         bleed = self.bleed
@@ -103,17 +131,20 @@ class Composer:
 
     def document(self, pages: list[Page], variant: str) -> Document:
         palette = {n: (c.c, c.m, c.y, c.k) for n, c in self.styles.palette.items()}
+        title, subject = self.plain(self.layout.title), self.plain(self.layout.subject)
+        u = self.uses
         return Document(
             layout=self.layout.name, variant=variant, finish=self.finish.name, locale=self.locale,
-            title=self.plain(self.layout.title), subject=self.plain(self.layout.subject),
-            author=self.content.edition.author, pages=pages, palette=palette, fonts=dict(sorted(self.ts.used.items())),
-            contacts=set(self.contacts), min_body_pt=self.layout.min_body_pt, kind=self.layout.kind,
-            file=self.layout.file, school=self.school, fell_back=sorted(self.fell_back),
-            uses_school=self.uses_school, nation=self.content.nation, audience=self.layout.audience,
-            printed=frozenset(self.printed))
+            title=title, subject=subject, author=self.content.edition.author, pages=pages, palette=palette,
+            fonts={f: self.ts.fonts.path(f) for f in sorted(u.faces)}, contacts=set(u.contacts),
+            min_body_pt=self.layout.min_body_pt, kind=self.layout.kind, file=self.layout.file, school=self.school,
+            fell_back=sorted(u.fell_back), uses_school=u.school, fit=dict(sorted(u.fit.items())),
+            larger=self.layout.larger, nation=self.content.nation, audience=self.layout.audience,
+            printed=frozenset(u.printed))
 
-    def page(self, pdef, margin: float, bleed: float, marks: bool = True, back: bool = False) -> Page:
-        """Place one page. ``back``: the reverse side, where folds fall mirrored."""
+    def page(self, pdef: PageDef, margin: float, bleed: float, marks: bool = True, back: bool = False) -> Page:
+        """Make one whole page: measure its boxes (choosing an arrangement), place them, add
+        the marks. ``back``: the reverse side, where folds fall mirrored."""
         lay = self.layout
         tw, th = mm(lay.trim_w), mm(lay.trim_h)
         ox = oy = mm(margin)
@@ -125,10 +156,12 @@ class Composer:
         page.folds = [ox + mm(lay.trim_w - f if back else f) for f in lay.folds]
         if pdef.background:
             page.fills.append(Fill(page.bleed, pdef.background, "page"))
-        for box in pdef.boxes:
-            self.box(page, box, b)
-        if self.is_draft():
-            self.draft_band(page, b)
+        self.page_name, self.bleed_pt = pdef.name, b
+        band = self.draft_block(page) if self.is_draft() else None
+        for m, r in self.arrange(pdef, page, band.height + mm(lay.safe) + mm(1.0) if band else 0.0):
+            self.place(m, r, page)
+        if band is not None:
+            self.draft_band(page, b, band)
         if self.finish.crop_marks and marks:
             page.marks.extend(crop_marks([trim.x, trim.x1], [trim.y, trim.y1], trim, b))
             for x in page.folds:
@@ -136,18 +169,50 @@ class Composer:
                 page.marks.append(Mark(x, trim.y1 + b + mm(CROP_OFFSET_MM), x, page.media_h, "fold"))
         return page
 
+    def arrange(self, pdef: PageDef, page: Page, band: float = 0.0) -> list[tuple[Measured, Rect]]:
+        """Every box of the page measured in its rectangle; with page alternatives, the first
+        arrangement in which every box fits (else the last, and preflight says why). A stack or
+        grid that reaches the draft band (``band`` pt at the top or foot) flows beside it."""
+        def measure_all(boxes: tuple[Box, ...]) -> list[tuple[Measured, Rect]]:
+            out = []
+            for b in boxes:
+                r = self.rect(page, b)
+                if band and b.kind in ("stack", "grid"):
+                    r = clear_of_band(r, page.trim, band, self.layout.draft_band)
+                out.append((self.measure(b, Region(r.w, r.h)), r))
+            return out
+
+        if not pdef.alternatives:
+            return measure_all(pdef.boxes)
+
+        def trial(alt, _region: Region) -> Measured:
+            with self.collecting() as uses:
+                placed = measure_all(alt.boxes)
+            bad = [m for m, _ in placed if not m.fits]
+            over = max(FIT_TOL * 2, sum(m.overflow for m in bad)) if bad else 0.0  # fits when every box does
+            return Measured(pdef.boxes[0], over, 0.0, 0.0, 0.0, placed, uses)
+
+        ch = choose(pdef.alternatives, Region(0.0, 0.0), trial, fallback=-1)
+        self.adopt(ch.m)
+        self.uses.fit[pdef.name] = ch.alt.name
+        return ch.m.plan
+
     def is_draft(self) -> bool:
         """Any language this layout prints is a translation not yet reviewed (``_locale.yaml``)."""
         infos = self.content.locale_info
         return any(code in infos and not infos[code].reviewed for code in (self.locale, *self.layout.languages))
 
-    def draft_band(self, page: Page, bleed_pt: float) -> None:
+    def draft_block(self, page: Page) -> Block:
+        style = self.styles.styles.get(DRAFT_STYLE) or self.style("small")
+        return self.set([Span(DRAFT_TEXT, bold=True)], style, page.safe.w)
+
+    def draft_band(self, page: Page, bleed_pt: float, blk: Block) -> None:
         """A band across the top (or foot) of the page saying the translation is a draft: it runs
         into the bleed, and its words sit inside the safe zone. Preflight refuses a page where the
-        band would cover other text, so a layout leaves room for it (``draft_band: top|bottom``)."""
+        band would cover other text, so a layout leaves room for it (``draft_band: top|bottom``);
+        a stack or grid that reaches it flows beside it instead (``arrange``)."""
         lay = self.layout
         style = self.styles.styles.get(DRAFT_STYLE) or self.style("small")
-        blk = self.ts.set([Span(DRAFT_TEXT, bold=True)], style, page.safe.w)
         h = mm(lay.safe) + blk.height + mm(1.0)
         y = 0.0 if lay.draft_band == "top" else lay.trim_h - h / mm(1)
         box = Box(DRAFT_BOX, "text", 0.0, y, lay.trim_w, h / mm(1), lay.loc, style=style.name, align="centre",
@@ -157,80 +222,89 @@ class Composer:
         rep = BoxReport(page.name, DRAFT_BOX, "text", r, lay.loc, ("draft",), available=r.h, background=box.background)
         page.boxes.append(rep)
         top = r.y1 - mm(lay.safe) if lay.draft_band == "top" else r.y + blk.height + mm(0.5)
-        self.emit(page, box, blk, page.safe.x, top, page.safe.w, "draft", 0.0, rep)
+        leaves.emit(page, box, blk, page.safe.x, top, page.safe.w, "draft", 0.0, rep)
         rep.needed = blk.height
 
     def rect(self, page: Page, box: Box) -> Rect:
         t = page.trim
         return Rect(t.x + mm(box.x), t.y1 - mm(box.y) - mm(box.h), mm(box.w), mm(box.h))
 
-    def box(self, page: Page, box: Box, bleed_pt: float) -> None:
-        """Fill one box; a box pinned to a language (bilingual layouts) reads that language only,
-        and the document's own language applies again after it (title, subject, other boxes)."""
-        if not box.locale:
-            return self._box(page, box, bleed_pt)
-        saved = self.chain, self.registry
-        self.chain = [box.locale]
-        self.registry = self._registry(self.chain)
-        try:
-            self._box(page, box, bleed_pt)
-        finally:
-            self.chain, self.registry = saved
-
-    def _box(self, page: Page, box: Box, bleed_pt: float) -> None:
+    # --- measuring and placing ---------------------------------------------------------------
+    def shown(self, box: Box) -> bool:
+        """Whether the box is drawn for this build (school or not, a contact given or not)."""
         has_school = self.content.school_id is not None
         if (box.when == "school" and not has_school) or (box.when == "no-school" and has_school):
+            return False
+        if box.needs_contact and box.needs_contact not in self.registry:
+            return False
+        return box.kind != "logo" or self.content.school_logo is not None
+
+    def trial(self, box: Box, region: Region) -> Measured:
+        """Measure a box (choosing among its alternatives) without adding anything to the
+        document: what it used stays in the Measured until ``adopt``."""
+        if not self.shown(box):
+            return skipped(box)
+        if not box.alternatives:
+            return self._one(box, region)
+        ch = choose(box.alternatives, region, lambda alt, r: self._one(alt.box, r))
+        m = ch.m
+        m.chosen = ch.alt.name
+        m.tried = [(name, t.need, t.cap) for name, t in ch.tried]
+        m.uses.fit[f"{self.page_name}.{box.name}"] = ch.alt.name
+        return m
+
+    def _one(self, box: Box, region: Region) -> Measured:
+        # what collecting(), pinned() and stepped() do, written out: this runs for every box of
+        # every arrangement tried, and three context managers a box cost more than the box
+        saved_uses, uses = self.uses, Uses()
+        self.uses = uses
+        saved_pin = None
+        if box.locale:
+            saved_pin = self.chain, self.registry, self.school_fields
+            self._pin(box.locale)
+        self.step += box.type_step
+        try:
+            if self.content.school_id is not None and (box.when != "always" or box.kind in ("people", "logo")):
+                uses.school = True
+            m = KINDS[box.kind][0](self, box, region)
+        finally:
+            self.step -= box.type_step
+            if saved_pin is not None:
+                self.chain, self.registry, self.school_fields = saved_pin
+            self.uses = saved_uses
+        m.uses = uses
+        return m
+
+    def adopt(self, m: Measured) -> None:
+        self.uses.merge(m.uses)
+
+    def measure(self, box: Box, region: Region) -> Measured:
+        m = self.trial(box, region)
+        self.adopt(m)
+        return m
+
+    def record_fit(self, box: Box, what: str) -> None:
+        self.uses.fit[f"{self.page_name}.{box.name}"] = what
+
+    def place(self, m: Measured, rect: Rect, page: Page, parent: str | None = None) -> None:
+        if m.skipped:
             return
-        if has_school and (box.when != "always" or box.kind in ("people", "logo")):
-            self.uses_school = True
-        r = self.rect(page, box)
+        self._parent = parent
+        KINDS[m.box.kind][1](self, m, rect, page)
+
+    def begin(self, page: Page, box: Box, r: Rect, m: Measured):
+        """A placed box's background and report; returns its inner rectangle and the report."""
         under = box.background or self._under(page, r)
         if box.background:
-            page.fills.append(Fill(extend_to_bleed(r, page.trim, bleed_pt), box.background, box.name))
-        pad = mm(box.padding)
-        inner = Rect(r.x + pad, r.y + pad, r.w - 2 * pad, r.h - 2 * pad)
+            page.fills.append(Fill(extend_to_bleed(r, page.trim, self.bleed_pt), box.background, box.name))
+        inner = inner_rect(box, r)
         keys = tuple(k for k in (*box.text, box.items, box.heading, box.qr, box.label) if k)
-        rep = BoxReport(page.name, box.name, box.kind, r, box.loc, keys, available=inner.h, background=under)
+        # what it had: its rectangle, or less if it was measured in less (a full stack places it anyway)
+        available = min(inner.h, m.cap - (r.h - inner.h))
+        rep = BoxReport(page.name, box.name, box.kind, r, box.loc, keys, needed=m.content, available=available,
+                        background=under, parent=self._parent, chosen=m.chosen, tried=m.tried)
         page.boxes.append(rep)
-        if box.kind == "fill":
-            return
-        blocks: list[tuple[Block, float, str]] = []  # block, x offset, key
-        qr: tuple[QRCode, float] | None = None
-        if box.heading:
-            blocks.append((self.ts.set(self.spans(self.text(box.heading)), self.style(box.heading_style), inner.w),
-                           0.0, box.heading))
-        if box.kind in ("text", "edition"):
-            for k in box.text:
-                blocks.append((self.ts.set(self.spans(self.text(k)), self.style(box.style), inner.w, 0.0), 0.0, k))
-        elif box.kind == "list":
-            self.list_box(page, box, inner, rep, blocks)
-            return
-        elif box.kind == "people":
-            self.people_box(page, box, inner, rep, blocks)
-            return
-        elif box.kind == "logo":
-            if self.content.school_logo:
-                page.images.append(fit_image(self.content.school_logo, inner, box.name))
-            return
-        elif box.kind == "contacts":
-            blocks.extend(self.contact_rows(box, inner.w))
-        elif box.kind == "qr":
-            if box.label:
-                blocks.append((self.ts.set(self.spans(self.text(box.label)), self.style(box.style), inner.w),
-                               0.0, box.label))
-            cid, fld = box.qr.split(".")
-            payload = getattr(self.registry[cid], fld)
-            self.contacts.add(cid)
-            matrix = qr_matrix(payload, box.qr_level)
-            module = mm(box.qr_size) / len(matrix)
-            qr = (QRCode(Rect(0, 0, mm(box.qr_size), mm(box.qr_size)), module, matrix, payload, box.qr_level,
-                         QUIET_MODULES, box.name, box.qr, "ink" if "ink" in self.styles.palette else
-                         next(iter(self.styles.palette)), "paper" if "paper" in self.styles.palette else under or ""),
-                  QUIET_MODULES * module)
-            if box.caption:
-                cap = [Span(payload, nobreak=True, url=True, contact=cid)]
-                blocks.append((self.ts.set(cap, self.style(box.caption_style), inner.w), 0.0, box.qr))
-        self.place(page, box, inner, rep, blocks, qr)
+        return inner, rep
 
     def _under(self, page: Page, r: Rect) -> str | None:
         """The colour of the last fill that covers this rectangle (text sits on it)."""
@@ -239,201 +313,68 @@ class Composer:
                 return f.colour
         return None
 
-    def contact_rows(self, box: Box, width: float) -> list[tuple[Block, float, str]]:
-        out = []
-        name_style, num_style = self.style(box.style), self.style(box.number_style)
-        for cid in box.contacts:
-            c = self.registry[cid]
-            self.contacts.add(cid)
-            self.printed.update((self.chain[0], f"contact_names.{cid}{sub}") for sub in ("", ".label", ".short"))
-            value = getattr(c, box.contact_field)
-            num = self.ts.set([Span(value, nobreak=True, url=box.contact_field == "web", contact=cid)], num_style, width)
-            num_w = max((ln.width for ln in num.lines), default=0.0)
-            shown = c.name if box.contact_name == "name" else (c.short_name or c.name)
-            name = self.ts.set([Span(shown, contact=cid)], name_style,
-                               max(width - num_w - mm(3), width * 0.3))
-            if len(num.lines) == 1 and name.lines and name.lines[0].width + mm(3) + num_w <= width:
-                # number right-aligned on the first line of the name
-                first = name.lines[0]
-                shift = width - num_w
-                runs = first.runs + [Run(r.x + shift, r.text, r.font, r.size, r.colour, r.missing) for r in num.lines[0].runs]
-                name.lines[0] = SetLine(runs, width, max(first.size, num.lines[0].size),
-                                        max(first.leading, num.lines[0].leading), first.role, "left")
-                name.too_wide += num.too_wide
-                name.missing += num.missing
-                out.append((name, 0.0, f"contacts.{cid}"))
-            else:
-                out.append((name, 0.0, f"contacts.{cid}"))
-                out.append((num, RIGHT, f"contacts.{cid}.{box.contact_field}"))
-        return out
+    # --- contexts ----------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def collecting(self) -> Iterator[Uses]:
+        saved = self.uses
+        self.uses = Uses()
+        try:
+            yield self.uses
+        finally:
+            self.uses = saved
 
-    def list_items(self, box: Box) -> list[Item]:
-        items = list(self.lookup(box.items))
-        if box.only:
-            by_id = {i.id: i for i in items}
-            items = [by_id[i] for i in box.only]
-        return items
+    @contextlib.contextmanager
+    def pinned(self, locale: str | None) -> Iterator[None]:
+        """A box pinned to a language (bilingual layouts) reads that language only, the school's
+        role name included; the document's own language applies again after it."""
+        if not locale:
+            yield
+            return
+        saved = self.chain, self.registry, self.school_fields
+        self._pin(locale)
+        try:
+            yield
+        finally:
+            self.chain, self.registry, self.school_fields = saved
 
-    def list_box(self, page: Page, box: Box, inner: Rect, rep: BoxReport,
-                 head: list[tuple[Block, float, str]]) -> None:
-        style = self.style(box.style)
-        label_style = self.style(box.label_style) if box.label_style else None
-        cols = box.columns
-        gap = mm(box.column_gap)
-        col_w = (inner.w - gap * (cols - 1)) / cols
-        bullet_w = self.ts._measure(BULLET + " ", style, False, False) if box.bullet else 0.0
-        entries: list[list[tuple[Block, float, str]]] = []
-        for item in self.list_items(box):
-            parts: list[tuple[Block, float, str]] = []
-            show = box.show.split("+")
-            for f in show:
-                t = item.get(f) or (item.get("label") if f == "short" else None)
-                if t is None:
-                    continue
-                st = label_style if (label_style and f in ("label", "short") and len(show) > 1) else style
-                bold = f in ("label", "short") and len(show) > 1 and label_style is None
-                blk = self.ts.set(self.spans(t, bold=bold), st, col_w - bullet_w)
-                parts.append((blk, bullet_w, t.key))
-            if box.bullet and parts:
-                first = parts[0][0].lines[0]
-                bl = self.ts.set([Span(BULLET)], style, bullet_w * 2)
-                first.runs[:0] = [Run(r.x - bullet_w, r.text, r.font, r.size, r.colour, r.missing)
-                                  for r in bl.lines[0].runs]
-            entries.append(parts)
-        heights = [sum(b.height for b, _, _ in e) for e in entries]
-        item_gap = mm(box.gap)
-        columns = balance(heights, item_gap, cols)
-        top = self.emit_head(page, box, inner, head, item_gap, rep)
-        col_heights = []
-        for ci, idxs in enumerate(columns):
-            x = inner.x + ci * (col_w + gap)
-            y = top
-            for n, i in enumerate(idxs):
-                if n:
-                    y -= item_gap
-                for blk, dx, key in entries[i]:
-                    y = self.emit(page, box, blk, x, y, col_w, key, dx, rep)
-            col_heights.append(top - y)
-        rep.needed = inner.y1 - top + max(col_heights, default=0.0)
+    def _pin(self, locale: str) -> None:
+        self.chain = [locale]
+        self.registry = self._registry(self.chain)
+        if locale in self.content.school_roles:
+            self.school_fields = {**self.content.school_fields, **self.content.school_roles[locale]}
 
-    def emit_head(self, page: Page, box: Box, inner: Rect, head: list[tuple[Block, float, str]], gap: float,
-                  rep: BoxReport) -> float:
-        """Place a box's heading across its full width; return where the body starts."""
-        y = inner.y1
-        for blk, dx, key in head:
-            y = self.emit(page, box, blk, inner.x, y, inner.w, key, dx, rep)
-        return y - gap if head else y
+    @contextlib.contextmanager
+    def stepped(self, n: int) -> Iterator[None]:
+        self.step += n
+        try:
+            yield
+        finally:
+            self.step -= n
 
-    def people_box(self, page: Page, box: Box, inner: Rect, rep: BoxReport,
-                   head: list[tuple[Block, float, str]]) -> None:
-        """The DSL and deputies: photo (if any has one) beside name, role, place and phone."""
-        people = list(self.content.school_people)
-        role_name = self.content.school_fields.get("role_name", "")
-        name_style = self.style(box.label_style or "label")
-        body, number = self.style(box.style), self.style(box.number_style)
-        cols = box.columns
-        gap, col_gap = mm(box.gap), mm(box.column_gap)
-        col_w = (inner.w - col_gap * (cols - 1)) / cols
-        photo = mm(box.photo_size) if any(p.photo for p in people) else 0.0
-        beside = photo + mm(3) if photo else 0.0
-        cells = []
-        for i, p in enumerate(people):
-            text_w = (inner.w if i == 0 else col_w) - beside  # the lead has a row of their own
-            if i == 0:
-                title = [Span(role_name)]
-            elif box.label:  # e.g. "Deputy {school.role_name}", in the build's language
-                title = self.spans(self.text(box.label))
-            else:
-                title = [Span(f"Deputy {role_name}")]
-            who = "school.dsl" if i == 0 else f"school.deputies[{i - 1}]"
-            blocks = [(self.ts.set([Span(p.name)], name_style, text_w), who)]
-            if i == 0 or not box.deputies_heading:  # else the deputies' title is said once, above them
-                blocks.append((self.ts.set(title, body, text_w), box.label or "school.role_name"))
-            for extra in (p.role, p.location):
-                if extra:
-                    blocks.append((self.ts.set([Span(extra)], body, text_w), "school.people"))
-            if p.phone:
-                blocks.append((self.ts.set([Span(p.phone, nobreak=True)], number, text_w), "school.people.phone"))
-            h = max(sum(b.height for b, _ in blocks), photo)
-            cells.append((p, blocks, h))
-        top = self.emit_head(page, box, inner, head, gap, rep)
-        # the lead on a row of their own, then the deputies `columns` to a row
-        rows = [cells[:1]] + [cells[s:s + cols] for s in range(1, len(cells), cols)]
-        for n, row in enumerate(rows):
-            if not row:
-                continue
-            if n == 1 and box.deputies_heading:
-                blk = self.ts.set(self.spans(self.text(box.deputies_heading)), self.style(box.heading_style), inner.w)
-                top = self.emit(page, box, blk, inner.x, top, inner.w, box.deputies_heading, 0.0, rep) - mm(1)
-            row_h = max(h for _, _, h in row)
-            for ci, (p, blocks, _h) in enumerate(row):
-                x = inner.x + ci * (col_w + col_gap)
-                if p.photo:
-                    page.images.append(fit_image(p.photo, Rect(x, top - photo, photo, photo), box.name))
-                ty = top
-                for blk, key in blocks:
-                    ty = self.emit(page, box, blk, x + beside, ty, col_w - beside, key, 0.0, rep)
-            top -= row_h + gap
-        rep.needed = inner.y1 - top - gap
 
-    def place(self, page: Page, box: Box, inner: Rect, rep: BoxReport, blocks: list[tuple[Block, float, str]],
-              qr: tuple[QRCode, float] | None) -> None:
-        gap = mm(box.gap)
-        heights = [b.height for b, _, _ in blocks]
-        qr_h = (qr[0].rect.h + 2 * qr[1]) if qr else 0.0
-        needed = sum(heights) + gap * max(0, len(blocks) - 1) + qr_h
-        rep.needed = needed
-        free = inner.h - needed
-        y = inner.y1 - (free / 2 if box.valign == "middle" and free > 0 else free if box.valign == "bottom" and free > 0 else 0)
-        order = list(blocks)
-        qr_at = 1 if (qr and box.label) else 0
-        for i, (blk, dx, key) in enumerate(order):
-            if qr and i == qr_at:
-                y = self.place_qr(page, qr, inner, y)
-                y -= gap
-            y = self.emit(page, box, blk, inner.x, y, inner.w, key, dx, rep)
-            if i < len(order) - 1:
-                y -= gap
-        if qr and qr_at >= len(order):
-            self.place_qr(page, qr, inner, y)
+def clear_of_band(r: Rect, trim: Rect, band: float, where: str) -> Rect:
+    """``r`` without the part of it the draft band covers (``band`` pt at the trim's top or foot)."""
+    if where == "top" and r.y1 > trim.y1 - band:
+        return Rect(r.x, r.y, r.w, max(0.0, trim.y1 - band - r.y))
+    if where == "bottom" and r.y < trim.y + band:
+        return Rect(r.x, trim.y + band, r.w, max(0.0, r.y1 - trim.y - band))
+    return r
 
-    def place_qr(self, page: Page, qr: tuple[QRCode, float], inner: Rect, y: float) -> float:
-        code, quiet = qr
-        size = code.rect.w
-        x = inner.x + (inner.w - size) / 2
-        top = y - quiet
-        placed = QRCode(Rect(x, top - size, size, size), code.module, code.matrix, code.payload, code.level,
-                        code.quiet, code.box, code.key, code.colour, code.paper)
-        page.fills.append(Fill(placed.quiet_rect, code.paper, code.box, background=False))
-        page.qrcodes.append(placed)
-        return top - size - quiet
 
-    def emit(self, page: Page, box: Box, blk: Block, x: float, y: float, width: float, key: str, dx: float,
-             rep: BoxReport) -> float:
-        """Place a block's lines from top ``y`` down; return the new top."""
-        align = box.align
-        rep.too_wide.extend(blk.too_wide)
-        rep.missing.extend((ch, key) for s in blk.missing for ch in s)
-        for ln in blk.lines:
-            lead = ln.size * ln.leading
-            style_size = ln.size
-            baseline = y - style_size * 0.9 - (lead - style_size * 1.15) / 2
-            a = "right" if dx == RIGHT else (align or ln.align)
-            if a == "centre":
-                shift = (width - ln.width) / 2
-            elif a == "right":
-                shift = width - ln.width
-            else:
-                shift = max(dx, 0.0)
-            runs = tuple(Run(x + shift + r.x, r.text, r.font, r.size, r.colour, r.missing) for r in ln.runs)
-            x0 = min((r.x for r in runs), default=x)
-            # the glyphs' extent (descender to ascender), kept within the line's own slot
-            bottom = max(baseline - 0.25 * style_size, y - lead)
-            top = min(baseline + 0.9 * style_size, y)
-            ink = Rect(x0, bottom, ln.width - min((r.x for r in ln.runs), default=0), top - bottom)
-            page.lines.append(TextLine(baseline, runs, box.name, key, ln.role, ink))
-            y -= lead
-        return y
+def stepped(style: TextStyle, n: int, layout: Layout) -> TextStyle:
+    """``style`` ``n`` steps down the layout's own type scale, never below its minimum for body
+    text and headings (the edition line and other small text keeps its size)."""
+    if n <= 0 or style.role == "small":
+        return style
+    scale = layout.type_scale
+    size = scale[style.size]
+    below = sorted({v for v in scale.values() if layout.min_body_pt - 0.01 <= v < size - 0.01}, reverse=True)
+    if not below:
+        return style
+    target = below[min(n, len(below)) - 1]
+    name = min(k for k, v in scale.items() if v == target)
+    return dataclasses.replace(style, size=name)
+
 
 def fit_image(ref: ImageRef, area: Rect, box: str) -> Image:
     """Fit an image into ``area`` keeping its proportions, centred; note its printed dpi."""
@@ -521,3 +462,17 @@ def _columns_needed(prefix: list[int], step: int, cap: int) -> list[int]:
     for s in range(n - 1, -1, -1):
         need[s] = IMPOSSIBLE if reach[s] == s else min(IMPOSSIBLE, 1 + need[reach[s]])
     return need
+
+
+KINDS: dict[str, tuple[Callable, Callable]] = {  # {kind: (measure, place)}: every box kind's pair
+    "text": (leaves.measure_text, leaves.place_text),
+    "edition": (leaves.measure_text, leaves.place_text),
+    "contacts": (leaves.measure_text, leaves.place_text),
+    "qr": (leaves.measure_text, leaves.place_text),
+    "list": (leaves.measure_list, leaves.place_list),
+    "logo": (leaves.measure_logo, leaves.place_logo),
+    "fill": (leaves.measure_fill, leaves.place_fill),
+    "people": (people.measure_people, people.place_people),
+    "stack": (flow.measure_stack, flow.place_stack),
+    "grid": (flow.measure_grid, flow.place_grid),
+}

@@ -1,15 +1,47 @@
-"""Line breaking with the fonts' own metrics: spans in, set lines out (pure)."""
+"""Line breaking with the fonts' own metrics: spans in, set lines out (pure).
+
+The Typesetter needs only a small ``Metrics`` protocol: how a text splits into
+faces (with their advance widths), each face's file, where a word may be
+hyphenated, and a memo for set paragraphs. ``fonts.FontBook`` is the real one;
+layout tests give it simple metrics whose line breaks can be worked out by hand.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from ..document import Run
-from ..fonts import FontBook
 from ..models import Layout, Styles, TextStyle
 from ..textmarkup import Span
+
+HYPHEN = "-"
+
+
+class Face(Protocol):
+    name: str
+
+    def width(self, text: str, size: float) -> float: ...
+
+
+class Metrics(Protocol):
+    """What line breaking needs to know about the fonts (see fonts.FontBook)."""
+
+    blocks: dict  # memo of set paragraphs, kept as long as the metrics (a batch worker's lifetime)
+
+    def split(self, text: str, family: str, bold: bool, italic: bool) -> list[tuple[Face, str, bool]]:
+        """(face, text, missing) runs: each character in the first face of the family's chain that has it."""
+        ...
+
+    def path(self, face: str) -> str:
+        """The font file of a face (the PDF embeds it)."""
+        ...
+
+    def hyphenate(self, word: str) -> list[int]:
+        """Where ``word`` may be hyphenated (offsets), from a dictionary; [] if nowhere."""
+        ...
 
 
 @dataclass
@@ -20,6 +52,7 @@ class Piece:
     italic: bool
     url: bool = False
     nobreak: bool = False  # a number or address from the registry
+    hyphenate: bool = False  # from a school's profile (a name): may be hyphenated rather than refused
 
 
 @dataclass
@@ -49,21 +82,30 @@ class Block:
     lines: list[SetLine] = field(default_factory=list)
     too_wide: list[tuple[str, float]] = field(default_factory=list)  # (word, the width it had, pt)
     missing: list[str] = field(default_factory=list)
+    faces: frozenset[str] = frozenset()  # the faces its runs are set in (the document embeds each)
 
     @property
     def height(self) -> float:
         return sum(line.size * line.leading for line in self.lines)
 
+    @property
+    def text(self) -> str:
+        return " ".join("".join(r.text for r in ln.runs) for ln in self.lines)
+
 
 class Typesetter:
-    """Breaks spans into lines for one layout (its type scale and palette)."""
+    """Breaks spans into lines for one layout (its type scale and palette). Pure: it records
+    nothing; what a box used is read from the blocks it keeps (``Block.faces``)."""
 
-    def __init__(self, fonts: FontBook, layout: Layout, styles: Styles):
+    def __init__(self, fonts: Metrics, layout: Layout, styles: Styles):
         self.fonts, self.layout, self.styles = fonts, layout, styles
-        self.used: dict[str, str] = {}
 
     def size(self, style: TextStyle) -> float:
         return self.layout.type_scale[style.size]
+
+    def measure(self, text: str, style: TextStyle, bold: bool = False, italic: bool = False) -> float:
+        """The width of ``text`` in ``style`` (a bullet and its space, a separator)."""
+        return self._measure(text, style, bold, italic)
 
     def _measure(self, text: str, style: TextStyle, bold: bool, italic: bool) -> float:
         size = self.size(style)
@@ -94,7 +136,7 @@ class Typesetter:
                 elif part.strip() == "" and part:
                     flush()
                 elif part:
-                    cur.append(Piece(part, style, bold, italic))
+                    cur.append(Piece(part, style, bold, italic, hyphenate=sp.school))
         flush()
         return out
 
@@ -111,11 +153,8 @@ class Typesetter:
                 cache.clear()
             cache[key] = self._set(spans, style, width, indent)
         done = cache[key]
-        for ln in done.lines:
-            for r in ln.runs:
-                self.used[r.font] = self.fonts.paths[r.font]
         return Block([dataclasses.replace(ln, runs=list(ln.runs)) for ln in done.lines],
-                     list(done.too_wide), list(done.missing))
+                     list(done.too_wide), list(done.missing), done.faces)
 
     def _set(self, spans: list[Span], style: TextStyle, width: float, indent: float) -> Block:
         block = Block()
@@ -153,7 +192,7 @@ class Typesetter:
             if line:
                 emit()
             if ww > avail + 1e-6:
-                parts = self._split_long(word, avail)
+                parts = self._split_long(word, avail) or self._hyphenate(word, avail)
                 if parts is None:
                     block.too_wide.append((word.text, avail))
                     parts = [word]
@@ -167,19 +206,29 @@ class Typesetter:
             emit()
         for ln in block.lines:
             block.missing.extend(r.text for r in ln.runs if r.missing)
+        block.faces = frozenset(r.font for ln in block.lines for r in ln.runs)
         return block
 
     def _word_width(self, word: Word) -> float:
         return sum(self._measure(p.text, p.style, p.bold, p.italic) for p in word.pieces)
 
     def _split_long(self, word: Word, avail: float, first: float | None = None) -> list[Word] | None:
-        """Break a word too wide for the line: a web address after a '/', another word after
-        a hyphen it already has (never a new hyphen, never inside a number); None if impossible.
+        """Break a word too wide for the line: a web address after a '/' (or, in a host name too
+        wide for the line, before a '.' or '-'), another word after a hyphen it already has (never
+        a new hyphen, never inside a number); None if impossible.
         ``first``: the room for the first part, when it goes at the end of a started line."""
         urls = [i for i, p in enumerate(word.pieces) if p.url]
         if len(urls) == 1:
             at = urls[0]
-            chunks = re.findall(r"[^/]*/+|[^/]+$", word.pieces[at].text)
+            pc = word.pieces[at]
+            chunks = []
+            for ch in re.findall(r"[^/]*/+|[^/]+$", pc.text):
+                if self._measure(ch, pc.style, pc.bold, pc.italic) > avail + 1e-6:
+                    # a host name too wide for the line breaks before a dot or a hyphen (never after
+                    # one, which a reader could take for the end of a sentence or a hyphenation)
+                    chunks.extend(c for c in re.split(r"(?=[.-])", ch) if c)
+                else:
+                    chunks.append(ch)
         else:  # a long hyphenated word (a double-barrelled name) may break after a hyphen
             at = max(range(len(word.pieces)), key=lambda i: len(word.pieces[i].text))
             chunks = re.findall(r"[^-]*[^-\s]-+|.+$", word.pieces[at].text)
@@ -211,6 +260,40 @@ class Typesetter:
             return None
         return words
 
+    def _hyphenate(self, word: Word, avail: float) -> list[Word] | None:
+        """Break a word wider than the line (a 35-letter surname) with hyphens: where the
+        dictionary allows, else anywhere, so a name is never refused. Only words from a school's
+        profile: a word in the content is its editor's to shorten (preflight says which); never
+        a number or an address, and never when even one letter and a hyphen are too wide."""
+        if any(p.nobreak or p.url for p in word.pieces):
+            return None
+        at = max(range(len(word.pieces)), key=lambda i: len(word.pieces[i].text))
+        before, p, after = word.pieces[:at], word.pieces[at], word.pieces[at + 1:]
+        if not p.hyphenate:
+            return None
+        text = p.text
+        allowed = set(self.fonts.hyphenate(text))
+
+        def width(lead: list[Piece], chunk: str, tail: list[Piece]) -> float:
+            return self._word_width(Word([*lead, dataclasses.replace(p, text=chunk), *tail]))
+
+        parts: list[Word] = []
+        start = 0
+        while True:
+            lead = before if start == 0 else []
+            rest = text[start:]
+            if width(lead, rest, after) <= avail + 1e-6:
+                parts.append(Word([*lead, dataclasses.replace(p, text=rest), *after]))
+                return parts
+            fits = [i for i in range(start + 1, len(text)) if width(lead, text[start:i] + HYPHEN, []) <= avail + 1e-6]
+            if not fits:
+                return None
+            good = [i for i in fits if i in allowed or text[i - 1] == HYPHEN]
+            cut = max(good) if good else max(fits)
+            chunk = text[start:cut] + ("" if text[cut - 1] == HYPHEN else HYPHEN)
+            parts.append(Word([*lead, dataclasses.replace(p, text=chunk)]))
+            start = cut
+
     def _line(self, words: list[Word], style: TextStyle, indent: float) -> SetLine:
         runs: list[Run] = []
         x = indent
@@ -233,6 +316,3 @@ class Typesetter:
                         runs.append(Run(x, text, face.name, size, colour, missing))
                     x += w
         return SetLine(runs, x, size_max, style.leading, style.role, style.align)
-
-    def ascent(self, style: TextStyle) -> float:
-        return self.fonts.chain(style.family, style.bold, style.italic)[0].ascent

@@ -237,7 +237,7 @@ def _build_problems(problems: list[Problem], entry: F.Entry) -> list[F.Shown]:
     out = F.place([p for p in problems if not p.warning], entry)
     if any(s.field is None and "does not fit" in s.message for s in out):
         out.insert(0, F.Shown(None, "Something you entered does not fit on a poster. Shorten the longest names, job "
-                                    "titles or places, or enter fewer deputies (the A4 poster holds four)."))
+                                    "titles or places, or enter fewer deputies."))
     return out
 
 

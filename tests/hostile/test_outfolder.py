@@ -33,6 +33,7 @@ E, W = "england", "wales"
     ("previews/wales/cy/print-shop/wallet-card-sheet-p2.png", (None, W, "cy"), ("wallet-card", "print-shop")),
     ("previews/example-school/who-to-tell-a4-p1.png", ("example-school", E, "en-GB"), ("who-to-tell-a4", "office")),
     ("packs/example-school.zip", ("example-school", E, "*"), ("pack",)),
+    ("packs/print-shop/example-school.zip", ("example-school", E, "*"), ("pack", "print-shop")),
 ])
 def test_where_a_path_belongs(path: str, scope: tuple, unit: tuple):
     assert parse(path) == (scope, unit)

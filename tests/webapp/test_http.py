@@ -33,10 +33,12 @@ from .conftest import (
 )
 
 SCRIPT = '<script>alert("x")</script>'
-# eight deputies with every box filled: more than the A4 "who to tell" poster holds (four)
-TOO_MANY = {f"deputy{n}_{k}": v for n in range(1, 9) for k, v in (
-    ("name", f"Deputy Number {n}"), ("role", "Head of Year and Pastoral Lead"),
-    ("location", "Pastoral office, main building"), ("phone", f"0113 496 01{n:02d}"))}
+# twelve deputies with every box filled at its longest: more than the A4 "who to tell" poster holds
+TOO_MANY = {f"deputy{n}_{k}": v for n in range(1, 13) for k, v in (
+    ("name", f"Deputy Number {n:02d} Fitzwilliam-Montgomery O'Sullivan-Smyth"),
+    ("role", "Assistant Head Teacher (Pastoral Care, Behaviour, Attendance and Family Support)"),
+    ("location", "Pastoral office, ground floor of the main teaching building"),
+    ("phone", f"0113 496 01{n:02d}"))}
 ATTR = '"><img src=x onerror=alert(1)>'
 
 
@@ -269,7 +271,7 @@ def test_a_team_too_large_for_the_a4_poster_is_explained(live: Live) -> None:
         r = post(c, "/build", dict(EXAMPLE, **TOO_MANY))
     assert r.status_code == 400
     assert "does not fit on a poster" in r.text and "who-to-tell-a4" in r.text
-    assert len(re.findall(r'<fieldset class="person deputy" id="deputy[0-9]+"', r.text)) == 8  # every deputy kept
+    assert len(re.findall(r'<fieldset class="person deputy" id="deputy[0-9]+"', r.text)) == 12  # every deputy kept
 
 
 def test_phone_problems_name_their_box(live: Live) -> None:
