@@ -610,3 +610,106 @@ def test_a_list_without_a_filter_scores_every_item(content, pupils_layout):
     lay = with_boxes(pupils_layout, box("signs", "list", items="signs.items", show="label"))
     got = prose(lay, content)["signs"]
     assert got.startswith("Behavioural changes. Emotional distress. ") and got.count(".") >= 5
+
+
+# --- fit: a box, a stack or grid, and declared alternatives --------------------------------------------
+
+def fit_report(box: str, needed: float, available: float, kind: str = "text", parent: str | None = None,
+               tried: list | None = None) -> BoxReport:
+    return BoxReport("front", box, kind, Rect(90, 400, 300, available), Location("layouts/test-layout.yaml", 9, 5),
+                     ("products.words",), needed=needed, available=available, parent=parent, tried=tried or [])
+
+
+@pytest.mark.parametrize("over, refused", [(0.4, False), (0.5, False), (0.6, True), (10 * MM, True)])
+def test_a_text_box_too_short_for_its_text_on_both_sides_of_the_tolerance(content, over: float, refused: bool):
+    """Text needing 0.5 pt more than its box (the tolerance compose chose by) fits; 0.6 pt more does not."""
+    pg = page(boxes=[fit_report("intro", 100 * MM + over, 100 * MM)])
+    got = about(judge(document(pg), content), "intro", "products.words")
+    if refused:
+        assert got == [f"the text does not fit: it needs {(100 * MM + over) / MM:.1f} mm of height but the box "
+                       "holds 100.0 mm; shorten the text, enlarge the box or use a smaller size from the type "
+                       "scale (not below the minimum)"]
+    else:
+        assert got == []
+
+
+@pytest.mark.parametrize("kind", ["stack", "grid"])
+def test_a_full_stack_or_grid_says_its_boxes_do_not_fit(content, kind: str):
+    """A stack or grid whose children together need more than it holds, none of them too long on its
+    own: the container is named, and says its boxes (not its text) do not fit."""
+    pg = page(boxes=[fit_report("column", 120 * MM, 100 * MM, kind=kind),
+                     fit_report("first", 50 * MM, 50 * MM, parent="column"),
+                     fit_report("second", 70 * MM, 70 * MM, parent="column")])
+    problems = judge(document(pg), content)
+    assert [m.split(":")[0] for m in about(problems, "column", "products.words")] == ["its boxes do not fit"]
+    assert about(problems, "first", "products.words") == about(problems, "second", "products.words") == []
+
+
+def test_a_stack_full_because_of_one_box_is_said_once_by_that_box(content):
+    """The box that is too long says so; the stack holding it does not say it again."""
+    pg = page(boxes=[fit_report("column", 120 * MM, 100 * MM, kind="stack"),
+                     fit_report("first", 50 * MM, 50 * MM, parent="column"),
+                     fit_report("long", 70 * MM, 60 * MM, parent="column")])
+    problems = judge(document(pg), content)
+    assert [m.split(":")[0] for m in about(problems, "long", "products.words")] == ["the text does not fit"]
+    assert about(problems, "column", "products.words") == []
+    assert about(problems, "first", "products.words") == []
+
+
+@pytest.mark.parametrize("larger", [None, "poster-a3"])
+def test_a_box_whose_every_alternative_was_tried_names_each_and_what_it_needed(content, larger: str | None):
+    # an alternative may change what the box has (a smaller step of the type scale frees a heading's
+    # space); the message gives what the box has as designed, the first arrangement's
+    tried = [("photos-2", 140 * MM, 100 * MM), ("photos-3", 120 * MM, 98 * MM), ("list", 104 * MM, 96 * MM)]
+    pg = page(boxes=[fit_report("people", 104 * MM, 100 * MM, kind="people", tried=tried)])
+    doc = dataclasses.replace(document(pg), larger=larger)
+    got = about(judge(doc, content), "people", "products.words")
+    tail = f", or use the larger poster instead (--layout {larger})" if larger else ""
+    assert got == ["does not fit in any of its 3 arrangements, in the 100.0 mm it has: photos-2 needs 140.0 mm; "
+                   f"photos-3 needs 120.0 mm; list needs 104.0 mm. Shorten the longest entries (roles, rooms){tail}"]
+
+
+def test_a_box_that_fits_in_an_alternative_is_not_refused_for_the_ones_tried_before(content):
+    tried = [("photos-2", 140 * MM, 100 * MM), ("list", 90 * MM, 100 * MM)]
+    pg = page(boxes=[fit_report("people", 90 * MM, 100 * MM, kind="people", tried=tried)])
+    assert about(judge(document(pg), content), "people", "products.words") == []
+
+
+def test_lines_pushed_by_a_full_stack_are_not_judged_again_but_lines_elsewhere_are(content):
+    """Inside a stack that does not fit, where the later boxes land follows from that one problem, so
+    their lines are not judged (type size, overlap); a line outside the stack still is."""
+    tiny = dict(size=6.0, w=60)
+    pg = page(boxes=[fit_report("column", 120 * MM, 100 * MM, kind="stack"),
+                     fit_report("long", 120 * MM, 100 * MM, parent="column"),
+                     fit_report("pushed", 10 * MM, 10 * MM, parent="column"),
+                     fit_report("footer", 10 * MM, 10 * MM)],
+              lines=[line("pushed", 100, 300, "pushed words", **tiny), line("footer", 100, 100, "footer words", **tiny)])
+    problems = judge(document(pg), content)
+    assert about(problems, "pushed", "products.words") == []
+    assert about(problems, "footer", "products.words") == ["type is 6.0 pt; the minimum here is 14.0 pt"]
+
+
+# --- exactly at a contrast limit ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("ratio, refused", [(4.49, True), (4.5, False)])
+def test_text_contrast_of_exactly_4_5_to_1_meets_the_limit(content, monkeypatch, ratio: float, refused: bool):
+    """WCAG asks for "at least 4.5:1": a ratio of exactly 4.5 passes. (No colour gives exactly 4.5,
+    so the measurement is fixed and the rule judged on its own.)"""
+    import cseprint.preflight as pf
+
+    monkeypatch.setattr(pf, "contrast", lambda fg, bg: ratio)
+    text = line("words", 100, 500, "Body words", size=14, font=REGULAR)
+    got = about(judge(document(page(lines=[text], boxes=[report("words", Rect(90, 480, 200, 60))])), content),
+                "words", "products.words")
+    assert got == ([f"contrast of ink text on white paper is {ratio:.2f}:1; at least 4.5:1 is needed"]
+                   if refused else [])
+
+
+@pytest.mark.parametrize("ratio, refused", [(6.99, True), (7.0, False)])
+def test_qr_contrast_of_exactly_7_to_1_meets_the_limit(content, monkeypatch, ratio: float, refused: bool):
+    import cseprint.preflight as pf
+
+    monkeypatch.setattr(pf, "contrast", lambda fg, bg: ratio)
+    got = about(judge(document(page(qrcodes=[qr("code", 100, 300)])), content), "code", "contacts.ceop.web")
+    assert got == (["QR code modules need dark-on-light contrast of 7:1 or more"] if refused else [])
+

@@ -201,3 +201,37 @@ def test_a_cards_qr_modules_have_no_floor(content):
     code = qr("code", 100, 300, size_mm=20, n=37)  # 0.54 mm modules, read from a hand's length
     assert [m for m in about(judge(document(page(qrcodes=[code]), kind="card"), content), "code", "contacts.ceop.web")
             if "modules are" in m] == []
+
+
+# --- registration: the edges of the rule -------------------------------------------------------------------
+
+@pytest.mark.parametrize("size, refused", [(13.98, True), (13.99, False)])
+def test_bold_text_within_a_hundredth_of_a_point_of_14_is_14(content, size: float, refused: bool):
+    """Sizes come out of scaling (the A3 is the A4 times 1.4142), so 13.99 pt is 14 pt to the press."""
+    got = reg(content, line("words", 100, 500, "Navy words", size=size, font=BOLD, colour="navy"))
+    assert bool(got) is refused
+
+
+@pytest.mark.parametrize("size, refused", [(13.9, True), (14.0, False)])
+def test_a_colour_of_two_plates_counts_as_several(content, size: float, refused: bool):
+    """Sun (magenta and yellow) is two plates: small text in it, or reversed out of it, is refused
+    the same as navy's three."""
+    got = reg(content, line("words", 100, 500, "Sun words", size=size, font=BOLD, colour="sun"))
+    assert got == ([f"{size:.1f} pt bold text 'Sun words' is printed in sun, a colour made of 2 plates (MY): when the "
+                    "plates print slightly out of line its strokes fill in or grow coloured fringes; make it at least "
+                    "14 pt bold, or set it in black (it overprints)"] if refused else [])
+    panel = Fill(Rect(50, 400, 400, 200), "sun", "panel")
+    got = reg(content, line("words", 100, 500, "White words", size=size, colour="white"), [panel])
+    assert got == ([f"{size:.1f} pt bold text 'White words' is reversed out of sun, a colour made of 2 plates (MY): "
+                    "when the plates print slightly out of line its strokes fill in or grow coloured fringes; make it "
+                    "at least 14 pt bold, or put it on a background of one plate (or none) instead of sun"]
+                   if refused else [])
+
+
+def test_of_two_colours_under_the_text_the_one_on_top_is_named(content):
+    """Two panels of several plates each lie partly under a line (neither covers it all): the problem
+    names the one printed last, on top, which is the one a reader sees the text on."""
+    under = Fill(Rect(50, 400, 120, 200), "navy", "under")
+    over = Fill(Rect(140, 400, 300, 200), "sun", "over")
+    got = reg(content, line("words", 100, 500, "White words", size=10, colour="white", w=200), [under, over])
+    assert len(got) == 1 and "reversed out of sun, a colour made of 2 plates (MY)" in got[0]
