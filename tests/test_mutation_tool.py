@@ -8,6 +8,7 @@ every module at 0% or 100% and prove nothing.
 from __future__ import annotations
 
 import importlib.util
+import json
 import marshal
 import os
 import subprocess
@@ -174,3 +175,25 @@ def test_a_survivor_needs_an_explanation(mutate, tmp_path: Path, monkeypatch: py
     data["modules"]["a"].update(killed=9, mutants=10, survivors=["a: f: number: 1 -> 2"])
     text, ok = mutate.render(data, [t])
     assert ok and "| a | 10 | 9 | 90.0% | 90% | met |" in text
+
+
+def test_a_run_of_the_survivors_is_merged_into_the_last_full_run_of_the_same_code(
+        mutate, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """After tests are added, running only the last survivors again gives what a full run would:
+    the mutants killed before stay killed. If the code now makes other mutants, the run is partial."""
+    results = tmp_path / "results.json"
+    monkeypatch.setattr(mutate, "RESULTS", results)
+    ids_now = {"a: f: one", "a: f: two", "a: f: three", "a: f: four"}
+    results.write_text(json.dumps({"modules": {"a": {
+        "group": "a", "path": "p.py", "target": 0.9, "functions": None, "mutants": 4, "baseline_s": 1.0,
+        "killed": 2, "timeouts": 1, "seconds": 8.0, "run_on": "2026-11-29",
+        "kills": {"a: f: one": "tests/x.py::t", "a: f: two": "ran past its timeout"},
+        "survivors": ["a: f: three", "a: f: four"]}}}), encoding="utf-8")
+    summary = {"a": {"group": "a", "path": "p.py", "target": 0.9, "functions": None, "mutants": 2, "baseline_s": 1.5}}
+    rerun = [mutate.Outcome("a: f: three", "killed", 2.0, "tests/x.py::new"),
+             mutate.Outcome("a: f: four", "survived", 3.0)]
+    e = mutate.merge_results(summary, rerun, partial=True, every={"a": ids_now})["modules"]["a"]
+    assert (e["mutants"], e["killed"], e["timeouts"], e["survivors"]) == (4, 3, 1, ["a: f: four"])
+    assert e["kills"]["a: f: three"] == "tests/x.py::new" and "partial" not in e and e["seconds"] == 13.0
+    e = mutate.merge_results(summary, rerun, partial=True, every={"a": ids_now | {"a: f: five"}})["modules"]["a"]
+    assert e["partial"] is True and (e["mutants"], e["killed"]) == (2, 1)

@@ -6,6 +6,7 @@ whether a test notices.
     .venv/bin/python tools/mutate.py phones verify   # some of them
     .venv/bin/python tools/mutate.py --list phones   # the mutants, without running anything
     .venv/bin/python tools/mutate.py --show 'phones: ...'   # one mutant as a diff
+    .venv/bin/python tools/mutate.py --survivors verify     # after adding tests: the last survivors again
 
 For each module named in ``tools/mutation.toml`` it makes every mutant of the
 code in scope (the classic operators below), runs the module's declared tests
@@ -516,7 +517,7 @@ def _first_failure(log: str) -> str:
 
 
 def run(targets: list[Target], jobs: int, timeout_factor: float, min_timeout: float,
-        only: str | None = None) -> tuple[dict[str, dict], list[Outcome]]:
+        only: str | None = None, keep: set[str] | None = None) -> tuple[dict[str, dict], list[Outcome]]:
     """Baseline each target's tests, then run every mutant; return (per-target summary, outcomes)."""
     _preload()
     scratch = Path(tempfile.mkdtemp(prefix="cseprint-mutate-"))
@@ -538,7 +539,7 @@ def run(targets: list[Target], jobs: int, timeout_factor: float, min_timeout: fl
             print(f"[{t.name}] tests pass unmutated in {secs:.1f} s", file=sys.stderr, flush=True)
         work = []
         for t in targets:
-            ms = [m for m in mutants(t) if not only or only in m.id]
+            ms = [m for m in mutants(t) if (not only or only in m.id) and (keep is None or m.id in keep)]
             summary[t.name] = {"group": t.group, "path": str(t.path.relative_to(ROOT)), "target": t.target,
                                "functions": list(t.functions) if t.functions else None,
                                "mutants": len(ms), "baseline_s": round(baseline[t.name], 1)}
@@ -593,18 +594,38 @@ def explained() -> dict[str, tuple[str, str]]:
     return out
 
 
-def merge_results(summary: dict[str, dict], outcomes: list[Outcome], partial: bool) -> dict:
+def merge_results(summary: dict[str, dict], outcomes: list[Outcome], partial: bool,
+                  every: dict[str, set[str]] | None = None) -> dict:
+    """Fold a run's outcomes into tools/mutation-results.json.
+
+    A partial run (``--only``, ``--survivors``) replaces the outcomes of the mutants it ran inside the
+    last full run of the same code, when that run made exactly the mutants the code makes now
+    (``every``: each target's mutant ids): tests only ever added can kill a mutant, never revive one,
+    so the merged entry is what a full run would report. Otherwise the entry is marked partial."""
     data = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {"modules": {}}
     for name, s in summary.items():
         own = [o for o in outcomes if o.id.startswith(name + ": ")]
+        base = data["modules"].get(name)
+        if partial and every is not None and base and not base.get("partial") and \
+                set(base.get("kills", {})) | set(base.get("survivors", [])) == every.get(name):
+            ran = {o.id for o in own}
+            kept = [Outcome(i, "timeout" if by == "ran past its timeout" else "killed", 0.0, by)
+                    for i, by in base["kills"].items() if i not in ran]
+            kept += [Outcome(i, "survived", 0.0, "") for i in base["survivors"] if i not in ran]
+            own = own + kept
+            s = {**s, "mutants": len(every[name]), "baseline_s": base.get("baseline_s", s["baseline_s"])}
+            s["seconds_before"] = base.get("seconds", 0.0) + base.get("seconds_before", 0.0)
+            partial_here = False
+        else:
+            partial_here = partial
         entry = dict(s)
         entry["killed"] = sum(o.status in ("killed", "timeout", "error") for o in own)
         entry["timeouts"] = sum(o.status == "timeout" for o in own)
         entry["survivors"] = sorted(o.id for o in own if o.status == "survived")
         entry["kills"] = {o.id: o.by for o in own if o.status != "survived"}
-        entry["seconds"] = round(sum(o.seconds for o in own), 1)  # test time, all jobs added up
+        entry["seconds"] = round(sum(o.seconds for o in own) + entry.pop("seconds_before", 0.0), 1)  # all jobs
         entry["run_on"] = dt.date.today().isoformat()
-        if partial:
+        if partial_here:
             entry["partial"] = True
         data["modules"][name] = entry
     return data
@@ -683,6 +704,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--list", action="store_true", help="list the mutants and run nothing")
     ap.add_argument("--show", metavar="ID", help="print one mutant as a diff and run nothing")
     ap.add_argument("--only", metavar="TEXT", help="run only the mutants whose id contains TEXT (a partial run)")
+    ap.add_argument("--survivors", action="store_true",
+                    help="run again only the mutants that survived the last run (after adding tests); the "
+                         "results are merged into that run's")
     ap.add_argument("--report-only", action="store_true", help="write the report from the kept results")
     args = ap.parse_args(argv)
     every = load_targets()
@@ -707,8 +731,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.report_only:
         t0 = time.monotonic()
-        summary, outcomes = run(chosen, max(1, args.jobs), args.timeout_factor, args.min_timeout, args.only)
-        data = merge_results(summary, outcomes, partial=bool(args.only))
+        keep = None
+        if args.survivors:
+            kept = json.loads(RESULTS.read_text(encoding="utf-8"))["modules"] if RESULTS.exists() else {}
+            keep = {i for t in chosen for i in kept.get(t.name, {}).get("survivors", [])}
+        summary, outcomes = run(chosen, max(1, args.jobs), args.timeout_factor, args.min_timeout, args.only, keep)
+        every_id = {t.name: {m.id for m in mutants(t)} for t in chosen}
+        data = merge_results(summary, outcomes, partial=bool(args.only) or args.survivors, every=every_id)
         data["last_run"] = {"targets": [t.name for t in chosen], "jobs": args.jobs, "on": dt.date.today().isoformat(),
                             "minutes": round((time.monotonic() - t0) / 60, 1), "cores": os.cpu_count()}
         RESULTS.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
