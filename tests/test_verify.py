@@ -526,3 +526,75 @@ def test_pdf_x_needs_a_title_that_is_not_blank(built):
     got = check_pdfx(broken(built["poster-a4 print-shop"].data,
                             lambda pdf: pdf.docinfo.__setitem__("/Title", pikepdf.String("   "))))
     assert "Info has no Title" in got
+
+
+# --- verify() runs every check on the file it is given ---------------------------------------------------
+# Each check above is tested on its own; these make sure verify() itself calls each one, for the finishes
+# it applies to, and prefixes what it finds with the file's name.
+
+def _rgb_fill(pdf: pikepdf.Pdf) -> None:
+    page = pdf.pages[0]
+    page.contents_add(pdf.make_stream(b"q 0 0 1 rg 1 1 2 2 re f Q"), prepend=False)
+
+
+def _overprint_off(pdf: pikepdf.Pdf) -> None:
+    for gs in (pdf.pages[0].obj.Resources.get("/ExtGState") or {}).values():
+        for key in ("/OP", "/op"):
+            if key in gs:
+                gs[key] = False
+
+
+def _untag_subsets(pdf: pikepdf.Pdf) -> None:
+    for font in pdf.pages[0].obj.Resources.Font.values():
+        base = str(font.BaseFont)
+        font.BaseFont = pikepdf.Name("/" + base.split("+", 1)[-1])
+        break
+
+
+FILE_CHECKS = {  # what breaks the file -> a phrase of the problem, and the finishes checked for it
+    "fonts": (lambda pdf: None, "font(s) not embedded", ("office", "print-shop")),
+    "subset names": (_untag_subsets, "has no subset tag", ("office", "print-shop")),
+    "rgb": (_rgb_fill, "sets an RGB colour (rg/RG) in a CMYK file", ("office", "print-shop")),
+    "pdf/x": (lambda pdf: pdf.Root.__setattr__("AA", pikepdf.Dictionary()), "holds AA", ("print-shop",)),
+    "overprint": (_overprint_off, "overprint", ("print-shop",)),
+}
+
+
+@pytest.mark.parametrize("check", sorted(FILE_CHECKS))
+@pytest.mark.parametrize("finish", ["office", "print-shop"])
+def test_verify_runs_each_file_check_for_the_finishes_it_applies_to(built, check: str, finish: str):
+    change, phrase, applies = FILE_CHECKS[check]
+    o = built[f"poster-a4 {finish}"]
+    if check == "fonts":
+        with pikepdf.open(io.BytesIO(o.data)) as pdf:
+            n = sum(1 for x in pdf.objects if isinstance(x, pikepdf.Dictionary)
+                    and x.get("/Type") == pikepdf.Name.FontDescriptor)
+        data = drop_font_files(o.data, n - 1)
+    else:
+        data = broken(o.data, change)
+    name = f"poster-a4 (single, {finish}, en-GB): "
+    found = [p for p in verify(o.doc, data) if phrase in p]
+    if finish in applies:
+        assert found and all(p.startswith(name) for p in found), verify(o.doc, data)
+    else:
+        assert found == []
+
+
+def test_a_file_for_screens_may_hold_rgb_and_is_not_held_to_pdf_x(built):
+    """--rgb files are for screens: RGB is what they are meant to hold, and they are not PDF/X."""
+    o = built["poster-a4 print-shop"]
+    data = broken(broken(o.data, _rgb_fill), lambda pdf: pdf.Root.__setattr__("AA", pikepdf.Dictionary()))
+    assert verify(o.doc, data, rgb=True) == []
+    assert any("RGB" in p for p in verify(o.doc, data)) and any("holds AA" in p for p in verify(o.doc, data))
+
+
+def test_a_line_whose_last_run_ends_in_a_hyphen_is_still_compared_without_it(built):
+    """The hyphen a line ends with is dropped before comparing, and only the hyphen: the words before
+    it must still be in the file."""
+    o = built["poster-a4 office"]
+    i, ln = phone_line(o.doc)
+    number = ln.runs[-1].text
+    wrong = number[:-1] + ("1" if number[-1] != "1" else "2") + "-"
+    problems = verify(with_line(o.doc, 0, i, wrong), o.data)
+    assert problems == [f"poster-a4 (single, office, en-GB): page 1: text '{wrong[:-1]}' (box {ln.box}) not found "
+                        "in the PDF's text"]
