@@ -598,3 +598,147 @@ def test_a_line_whose_last_run_ends_in_a_hyphen_is_still_compared_without_it(bui
     problems = verify(with_line(o.doc, 0, i, wrong), o.data)
     assert problems == [f"poster-a4 (single, office, en-GB): page 1: text '{wrong[:-1]}' (box {ln.box}) not found "
                         "in the PDF's text"]
+
+
+# --- PDF/X: the trailer, the output intent and the page boxes, read back by check_pdfx ---------------------
+
+def saved(data: bytes, change=None, **save) -> bytes:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        if change:
+            change(pdf)
+        out = io.BytesIO()
+        pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.disable, min_version="1.4", **save)
+        return out.getvalue()
+
+
+def test_pdf_x_refuses_an_encrypted_file(built):
+    good = built["poster-a4 print-shop"].data
+    locked = saved(good, encryption=pikepdf.Encryption(owner="owner", user="", R=4, aes=True))
+    assert "is encrypted" in check_pdfx(locked)
+    assert "is encrypted" not in check_pdfx(good)
+
+
+@pytest.mark.parametrize("ids, refused", [(None, True), (1, True), (2, False)])
+def test_pdf_x_needs_a_trailer_id_of_two_strings(built, ids: int | None, refused: bool):
+    data = saved(built["poster-a4 print-shop"].data, compress_streams=False)
+    m = re.search(rb"/ID \[ *<([0-9a-f]+)> *<([0-9a-f]+)> *\]", data)
+    assert m, "pikepdf writes the trailer /ID as two hex strings"
+    new = {None: b"", 1: b"/ID [<" + m.group(1) + b">]", 2: m.group(0)}[ids]
+    data = data[:m.start()] + new.ljust(len(m.group(0))) + data[m.end():]
+    assert ("has no trailer /ID" in check_pdfx(data)) is refused
+
+
+def _intents(*kinds: str, identifier: str | None = "FOGRA39", profile="keep"):
+    """Replace the output intents with one of each kind given (keeping the real profile unless told)."""
+    def change(pdf: pikepdf.Pdf) -> None:
+        real = pdf.Root.OutputIntents[0].DestOutputProfile
+        made = []
+        for kind in kinds:
+            d = pikepdf.Dictionary(Type=pikepdf.Name.OutputIntent, S=pikepdf.Name("/" + kind))
+            if identifier is not None:
+                d.OutputConditionIdentifier = pikepdf.String(identifier)
+            if profile == "keep":
+                d.DestOutputProfile = real
+            elif profile is not None:
+                d.DestOutputProfile = profile(pdf, real)
+            made.append(d)
+        pdf.Root.OutputIntents = pikepdf.Array(made)
+    return change
+
+
+def _profile_with(n: int | None = None, header: dict[int, bytes] | None = None):
+    def make(pdf: pikepdf.Pdf, real: pikepdf.Stream) -> pikepdf.Stream:
+        body = bytearray(real.read_bytes())
+        for at, b in (header or {}).items():
+            body[at:at + len(b)] = b
+        s = pdf.make_stream(bytes(body))
+        s.N = real.N if n is None else n
+        return s
+    return make
+
+
+INTENTS = {
+    "one": (_intents("GTS_PDFX"), []),
+    "beside a PDF/A intent": (_intents("GTS_PDFX", "GTS_PDFA1"), []),
+    "none": (_intents(), ["has 0 GTS_PDFX output intents; PDF/X needs exactly one"]),
+    "two": (_intents("GTS_PDFX", "GTS_PDFX"), ["has 2 GTS_PDFX output intents; PDF/X needs exactly one"]),
+    "no identifier": (_intents("GTS_PDFX", identifier=None), ["the output intent has no OutputConditionIdentifier"]),
+    "no profile": (_intents("GTS_PDFX", profile=None), ["the output intent embeds no DestOutputProfile"]),
+    "no identifier, no profile": (_intents("GTS_PDFX", identifier=None, profile=None),
+                                  ["the output intent has no OutputConditionIdentifier",
+                                   "the output intent embeds no DestOutputProfile"]),
+    "three channels": (_intents("GTS_PDFX", profile=_profile_with(n=3)),
+                       ["the output profile has /N 3, not 4 (CMYK)"]),
+    "a monitor profile": (_intents("GTS_PDFX", profile=_profile_with(header={12: b"mntr"})),
+                          ["the output profile is not a CMYK output (printer) ICC profile (b'mntrCMYK')"]),
+    "an RGB printer profile": (_intents("GTS_PDFX", profile=_profile_with(header={16: b"RGB "})),
+                               ["the output profile is not a CMYK output (printer) ICC profile (b'prtrRGB ')"]),
+    "not an ICC profile": (_intents("GTS_PDFX", profile=_profile_with(header={36: b"xxxx"})),
+                           ["the output profile is not a CMYK output (printer) ICC profile (b'prtrCMYK')"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INTENTS))
+def test_pdf_x_needs_one_output_intent_with_a_cmyk_printer_profile(built, case: str):
+    change, want = INTENTS[case]
+    got = check_pdfx(saved(built["poster-a4 print-shop"].data, change))
+    assert [p for p in got if "intent" in p or "profile" in p] == want
+
+
+def test_pdf_x_checks_each_pages_boxes(built):
+    def shrink_bleed(pdf: pikepdf.Pdf) -> None:
+        x0, y0, x1, y1 = (float(v) for v in pdf.pages[0].obj.TrimBox)
+        pdf.pages[0].obj.BleedBox = pikepdf.Array([x0 + 1, y0, x1, y1])
+
+    got = check_pdfx(saved(built["poster-a4 print-shop"].data, shrink_bleed))
+    assert len(got) == 1 and got[0].startswith("page 1: the TrimBox ") and "is not inside the BleedBox" in got[0]
+
+
+# --- RGB: what is not page content is not read for colour operators ------------------------------------
+
+def test_rgb_operators_are_sought_in_the_whole_of_a_compressed_content_stream():
+    body = b"0 0 0 1 k " * 20 + b"0 0 1 rg 10 10 50 50 re f"  # the operator after the first 200 bytes
+    assert check_no_rgb(page_pdf(body, compress=True)) == ["sets an RGB colour (rg/RG) in a CMYK file"]
+
+
+def test_rgb_is_said_once_however_many_streams_set_it():
+    pdf = pikepdf.new()
+    for _ in range(3):
+        pdf.add_blank_page(page_size=(200, 200))
+        pdf.pages[-1].obj.Contents = pdf.make_stream(b"0 0 1 rg 10 10 50 50 re f")
+    out = io.BytesIO()
+    pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=False)
+    assert check_no_rgb(out.getvalue()) == ["sets an RGB colour (rg/RG) in a CMYK file"]
+
+
+@pytest.mark.parametrize("kind", ["image", "font", "metadata", "profile"])
+@pytest.mark.parametrize("compress", [False, True])
+def test_bytes_that_spell_rg_in_images_fonts_metadata_or_a_profile_are_not_colour_operators(kind: str,
+                                                                                             compress: bool):
+    """Image samples, font programs, XMP and colour profiles are not content: their bytes may spell
+    ' rg ' by chance, and a CMYK file holding them is still CMYK."""
+    noise = b"\x00\x01 0 0 1 rg \x02 RG \x03" * 8
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(200, 200))
+    pdf.pages[0].obj.Contents = pdf.make_stream(b"0 0 0 1 k 10 10 50 50 re f")
+    if kind == "image":
+        s = pdf.make_stream(noise, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=4, Height=4,
+                            ColorSpace=pikepdf.Name.DeviceCMYK, BitsPerComponent=8)
+        pdf.pages[0].obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im1=s))
+    elif kind == "font":
+        s = pdf.make_stream(noise, Length1=len(noise))
+        pdf.Root.FontProgram = s
+    elif kind == "metadata":
+        s = pdf.make_stream(noise, Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
+        pdf.Root.Metadata = s
+    else:
+        header = bytearray(noise[:128].ljust(128, b"\0"))
+        header[16:20], header[36:40] = b"CMYK", b"acsp"
+        s = pdf.make_stream(bytes(header), N=4)
+        pdf.Root.Profile = s
+    out = io.BytesIO()
+    pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.disable, compress_streams=compress,
+             fix_metadata_version=False)  # keep the XMP's bytes as they are
+    data = out.getvalue()
+    assert b" rg " in data or compress
+    assert check_no_rgb(data) == []

@@ -417,6 +417,9 @@ def _child(target: Target, code, log: Path, basetemp: Path, work: Path) -> None:
     """In the forked child: load the mutant (if any), run the target's tests, exit with pytest's status."""
     try:
         os.setpgid(0, 0)
+        # A shell starts a background job with Ctrl-C ignored, and a child inherits that; the tests
+        # of Ctrl-C (the commit holds it until done) need Python's own handler, as in a terminal.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         os.dup2(fd, 1)
         os.dup2(fd, 2)
