@@ -742,3 +742,98 @@ def test_bytes_that_spell_rg_in_images_fonts_metadata_or_a_profile_are_not_colou
     data = out.getvalue()
     assert b" rg " in data or compress
     assert check_no_rgb(data) == []
+
+
+# --- PDF/X: the XMP packet says what Info says ------------------------------------------------------------
+
+INFO_AND_XMP = [("/Title", "dc:title"), ("/Author", "dc:creator"), ("/Subject", "dc:description"),
+                ("/Keywords", "pdf:Keywords"), ("/Producer", "pdf:Producer"), ("/Creator", "xmp:CreatorTool"),
+                ("/CreationDate", "xmp:CreateDate"), ("/ModDate", "xmp:ModifyDate")]
+
+
+def xmp_changed(data: bytes, change) -> bytes:
+    return saved(data, change, fix_metadata_version=False)  # pikepdf would otherwise rewrite the XMP
+
+
+@pytest.mark.parametrize("info_key, xmp_key", INFO_AND_XMP)
+def test_pdf_x_needs_the_xmp_to_say_what_info_says(built, info_key: str, xmp_key: str):
+    new = "D:20200102030405Z" if info_key.endswith("Date") else "Something else"
+
+    def change(pdf: pikepdf.Pdf) -> None:
+        pdf.trailer.Info[info_key] = pikepdf.String(new)
+
+    got = check_pdfx(xmp_changed(built["poster-a4 print-shop"].data, change))
+    assert len(got) == 1 and got[0].startswith(f"XMP {xmp_key} is ") and " but Info says " in got[0], got
+
+
+def test_pdf_x_needs_the_xmp_trapped_and_version_keys_to_match_info(built):
+    def change(pdf: pikepdf.Pdf) -> None:
+        pdf.trailer.Info["/Trapped"] = pikepdf.Name("/True" if str(pdf.trailer.Info.Trapped) == "/False" else "/False")
+
+    got = check_pdfx(xmp_changed(built["poster-a4 print-shop"].data, change))
+    assert [p.split(" is ")[0] for p in got] == ["XMP pdf:Trapped"]
+
+    def xmp_text(pdf: pikepdf.Pdf, old: bytes, new: bytes) -> None:
+        body = pdf.Root.Metadata.read_bytes()
+        assert old in body
+        pdf.Root.Metadata.write(body.replace(old, new))
+
+    for tag in (b"pdfxid:GTS_PDFXVersion", b"pdfx:GTS_PDFXConformance"):
+        def change(pdf: pikepdf.Pdf, tag: bytes = tag) -> None:
+            body = pdf.Root.Metadata.read_bytes()
+            m = re.search(rb"<" + tag + rb">([^<]*)</" + tag + rb">", body)
+            assert m, tag
+            xmp_text(pdf, m.group(0), b"<" + tag + b">PDF/X-9</" + tag + b">")
+
+        got = check_pdfx(xmp_changed(built["poster-a4 print-shop"].data, change))
+        assert got == [f"XMP {tag.decode()} is 'PDF/X-9' but Info says "
+                       f"{'PDF/X-1:2003' if b'Version' in tag else 'PDF/X-1a:2003'!r}"], got
+
+
+@pytest.mark.parametrize("key", ["xmpMM:DocumentID", "xmpMM:InstanceID"])
+def test_pdf_x_needs_uuid_ids_in_the_xmp(built, key: str):
+    def change(pdf: pikepdf.Pdf) -> None:
+        body = pdf.Root.Metadata.read_bytes()
+        new = re.sub(rb"(<" + key.encode() + rb">)uuid:", rb"\1urn:", body)
+        assert new != body
+        pdf.Root.Metadata.write(new)
+
+    assert check_pdfx(xmp_changed(built["poster-a4 print-shop"].data, change)) == [f"XMP {key} is missing"]
+
+
+@pytest.mark.parametrize("keys, problem", [
+    ({"/Type": "/Metadata", "/Subtype": "/XML"}, None),
+    ({"/Type": "/Other", "/Subtype": "/XML"}, "the metadata stream is not /Type /Metadata /Subtype /XML"),
+    ({"/Type": "/Metadata", "/Subtype": "/Text"}, "the metadata stream is not /Type /Metadata /Subtype /XML"),
+])
+def test_pdf_x_needs_the_metadata_stream_to_say_it_is_xmp(built, keys: dict, problem: str | None):
+    def change(pdf: pikepdf.Pdf) -> None:
+        for k, v in keys.items():
+            pdf.Root.Metadata[k] = pikepdf.Name(v)
+
+    got = check_pdfx(xmp_changed(built["poster-a4 print-shop"].data, change))
+    assert got == ([problem] if problem else [])
+
+
+def test_pdf_x_needs_the_xmp_packet_to_be_xml(built):
+    def change(pdf: pikepdf.Pdf) -> None:
+        pdf.Root.Metadata.write(b"<x:xmpmeta><unclosed></x:xmpmeta>")
+
+    got = check_pdfx(xmp_changed(built["poster-a4 print-shop"].data, change))
+    assert len(got) == 1 and got[0].startswith("the XMP packet is not XML: ")
+
+
+def test_an_output_profile_stored_without_compression_is_read_the_same(built):
+    data = saved(built["poster-a4 print-shop"].data, compress_streams=False,
+                 stream_decode_level=pikepdf.StreamDecodeLevel.generalized, fix_metadata_version=False)
+    assert b"prtrCMYK" in data  # the profile's header is now plain in the file
+    assert check_pdfx(data) == []
+
+
+def test_pdf_x_refuses_object_streams(built):
+    data = saved(built["poster-a4 print-shop"].data, fix_metadata_version=False)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        out = io.BytesIO()
+        pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, fix_metadata_version=False)
+    got = check_pdfx(out.getvalue())
+    assert "holds object or cross-reference streams (PDF 1.5)" in got and got[0].startswith("is PDF 1.5")
