@@ -688,3 +688,27 @@ def test_a_commit_carries_meta_files_and_derived_files(tmp_path: Path):
     assert (out / "contact.txt").read_bytes() == b"sheet" and (out / "changes.json").read_bytes() == b"{}"
     assert not (out / "previews" / "index.html").exists()
     assert done.manifest == read_manifest(out) and read_manifest(out)["meta"] == ["changes.json"]
+
+
+def test_a_name_with_dots_is_its_layout_up_to_the_extension():
+    """Only the last dot starts the extension: a layout or school id with a dot in it stays whole."""
+    assert parse("oakwood/who-to-tell.2026.pdf") == (("oakwood", E, "en-GB"), ("who-to-tell.2026", "office"))
+    assert parse("previews/oakwood/print-shop/poster.v2-p1.png") == (("oakwood", E, "en-GB"), ("poster.v2", "print-shop"))
+
+
+def test_an_entry_without_locale_layout_or_finish_is_read_from_its_path():
+    """A manifest written before entries said their locale (or by hand) is read from where each file
+    lies, so a build still knows which files are in its scope."""
+    man = {"files": [{"path": "oakwood/cy/print-shop/who-to-tell-a4-sheet.pdf", "school": "oakwood"},
+                     {"path": "wales/cy/poster-a4.pdf", "nation": "wales", "locale": 7, "layout": None}]}
+    got = [(key, path, scope, unit) for key, path, _, scope, unit in outfolder._described(man)]
+    assert got == [("files", "oakwood/cy/print-shop/who-to-tell-a4-sheet.pdf", ("oakwood", E, "cy"),
+                    ("who-to-tell-a4", "print-shop")),
+                   ("files", "wales/cy/poster-a4.pdf", (None, W, "cy"), ("poster-a4", "office"))]
+
+
+def test_an_entry_that_names_its_layout_and_locale_is_taken_at_its_word():
+    man = {"files": [{"path": "oakwood/poster-a4.pdf", "school": "oakwood", "layout": "poster-a4-bilingual",
+                      "locale": "cy", "finish": "print-shop"}]}
+    [(_, _, _, scope, unit)] = outfolder._described(man)
+    assert (scope, unit) == (("oakwood", E, "cy"), ("poster-a4-bilingual", "print-shop"))

@@ -708,8 +708,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show", metavar="ID", help="print one mutant as a diff and run nothing")
     ap.add_argument("--only", metavar="TEXT", help="run only the mutants whose id contains TEXT (a partial run)")
     ap.add_argument("--survivors", action="store_true",
-                    help="run again only the mutants that survived the last run (after adding tests); the "
-                         "results are merged into that run's")
+                    help="run again only the mutants that survived the last run and are not yet explained "
+                         "(after adding tests); the results are merged into that run's")
     ap.add_argument("--report-only", action="store_true", help="write the report from the kept results")
     args = ap.parse_args(argv)
     every = load_targets()
@@ -737,7 +737,9 @@ def main(argv: list[str] | None = None) -> int:
         keep = None
         if args.survivors:
             kept = json.loads(RESULTS.read_text(encoding="utf-8"))["modules"] if RESULTS.exists() else {}
-            keep = {i for t in chosen for i in kept.get(t.name, {}).get("survivors", [])}
+            # the explained ones keep their "survived" (a sound answer: tests were only added) and are not
+            # run again, so a module whose survivors are all equivalent costs nothing to report again
+            keep = {i for t in chosen for i in kept.get(t.name, {}).get("survivors", [])} - set(explained())
         summary, outcomes = run(chosen, max(1, args.jobs), args.timeout_factor, args.min_timeout, args.only, keep)
         every_id = {t.name: {m.id for m in mutants(t)} for t in chosen}
         data = merge_results(summary, outcomes, partial=bool(args.only) or args.survivors, every=every_id)
