@@ -837,3 +837,32 @@ def test_pdf_x_refuses_object_streams(built):
         pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, fix_metadata_version=False)
     got = check_pdfx(out.getvalue())
     assert "holds object or cross-reference streams (PDF 1.5)" in got and got[0].startswith("is PDF 1.5")
+
+
+def test_overprint_mode_starts_at_0_so_op_without_opm_is_not_enough():
+    """A graphics state that turns overprint on but says no OPM leaves the mode at its initial 0,
+    under which black would still knock out what lies beneath it in some RIPs."""
+    states = {"/GSnoOPM": pikepdf.Dictionary(OP=True, op=True)}
+    data = page_pdf(b"/GSnoOPM gs 0 0 0 1 k 10 10 5 5 re f", {"/ExtGState": pikepdf.Dictionary(states)})
+    assert check_overprint(data) == ["page 1: K-only colour painted without overprint (op true, OPM 1) (1 time)"]
+
+
+@pytest.mark.parametrize("program", ["/FontFile", "/FontFile2", "/FontFile3"])
+def test_pdf_x_counts_a_font_embedded_in_any_of_the_three_forms(built, program: str):
+    def change(pdf: pikepdf.Pdf) -> None:
+        desc = pikepdf.Dictionary(Type=pikepdf.Name.FontDescriptor)
+        desc[program] = pdf.make_stream(b"font program")
+        pdf.pages[0].obj.Resources.Font["/F9"] = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.TrueType, BaseFont=pikepdf.Name("/ABCDEF+Plain"),
+            FontDescriptor=desc))
+    assert check_pdfx(broken(built["poster-a4 print-shop"].data, change)) == []
+
+
+def test_pdf_x_reads_a_file_whose_objects_refer_to_each_other_in_a_ring(built):
+    """Objects that point at each other (not through /Parent) are each read once: the walk ends."""
+    def change(pdf: pikepdf.Pdf) -> None:
+        a = pdf.make_indirect(pikepdf.Dictionary(Name=pikepdf.String("a")))
+        b = pdf.make_indirect(pikepdf.Dictionary(Next=a))
+        a.Next = b
+        pdf.Root.Ring = a
+    assert check_pdfx(broken(built["poster-a4 print-shop"].data, change)) == []
