@@ -383,6 +383,7 @@ def test_q_and_Q_save_and_restore_the_state():
         "page 1: K-only colour painted without overprint (op true, OPM 1) (1 time)"]
     assert overprint_problems(b"/GSop gs 0 0 0 1 k q /GSko gs Q 10 10 5 5 re f") == []
     assert overprint_problems(b"Q /GSop gs 0 0 0 1 k 10 10 5 5 re f") == []  # an unmatched Q changes nothing
+    assert overprint_problems(b"q /GSop gs 0 0 0 1 k 10 10 5 5 re f Q") == []  # what is set inside q holds there
 
 
 def test_stroking_is_not_a_fill():
