@@ -867,3 +867,39 @@ def test_pdf_x_reads_a_file_whose_objects_refer_to_each_other_in_a_ring(built):
         a.Next = b
         pdf.Root.Ring = a
     assert check_pdfx(broken(built["poster-a4 print-shop"].data, change)) == []
+
+
+# --- the PDF/X page boxes and dates, on their own -------------------------------------------------------
+
+@pytest.mark.parametrize("pdf_date, xmp", [
+    ("D:20261130101500Z", "2026-11-30T10:15:00Z"),
+    ("D:20261130101500+01'00'", "2026-11-30T10:15:00+01:00"),
+    ("D:20261130101500-05'30'", "2026-11-30T10:15:00-05:30"),
+])
+def test_a_pdf_date_in_xmp_keeps_its_time_zone(pdf_date: str, xmp: str):
+    from cseprint.pdfx import xmp_date
+
+    assert xmp_date(pdf_date) == xmp
+
+
+@pytest.mark.parametrize("missing", [("/TrimBox",), ("/BleedBox",), ("/TrimBox", "/BleedBox")])
+def test_pdf_x_needs_each_pages_trim_and_bleed_boxes(built, missing: tuple[str, ...]):
+    from cseprint.pdfx import box_problems
+
+    data = built["wallet-card print-shop"].data
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert len(pdf.pages) == 2 and box_problems(pdf) == []
+        for key in missing:
+            del pdf.pages[1].obj[key]
+        got = box_problems(pdf)
+    assert got == [f"page 2: no {' or '.join(k[1:] for k in missing)}"]
+
+
+def test_pdf_x_needs_the_bleed_box_inside_the_media_box(built):
+    from cseprint.pdfx import box_problems
+
+    with pikepdf.open(io.BytesIO(built["poster-a4 print-shop"].data)) as pdf:
+        x0, y0, x1, y1 = (float(v) for v in pdf.pages[0].obj.MediaBox)
+        pdf.pages[0].obj.BleedBox = pikepdf.Array([x0, y0, x1 + 2, y1])
+        got = box_problems(pdf)
+    assert len(got) == 1 and got[0].startswith("page 1: the BleedBox ") and "is not inside the MediaBox" in got[0]
