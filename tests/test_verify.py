@@ -903,3 +903,16 @@ def test_pdf_x_needs_the_bleed_box_inside_the_media_box(built):
         pdf.pages[0].obj.BleedBox = pikepdf.Array([x0, y0, x1 + 2, y1])
         got = box_problems(pdf)
     assert len(got) == 1 and got[0].startswith("page 1: the BleedBox ") and "is not inside the MediaBox" in got[0]
+
+
+@pytest.mark.parametrize("edge", [0, 1, 2, 3])
+@pytest.mark.parametrize("out_by, inside", [(0.0, True), (0.01, True), (0.02, False), (-5.0, True)])
+def test_a_box_inside_another_on_each_edge_within_a_hundredth_of_a_point(edge: int, out_by: float, inside: bool):
+    """Each edge on its own: on the edge or up to 0.01 pt past it (rounding in a written file) is
+    inside; 0.02 pt past it is not. The outer box is not square, so no edge stands in for another."""
+    from cseprint.pdfx import _inside
+
+    outer = (10.0, 20.0, 310.0, 450.0)
+    a = list(outer)
+    a[edge] += -out_by if edge < 2 else out_by
+    assert _inside(tuple(a), outer) is inside
