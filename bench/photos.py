@@ -112,6 +112,16 @@ def main() -> int:
         print(f"   peak memory of the process tree: {peak:.0f} MB PSS summed, {s.peak_rss / 1024:.0f} MB RSS "
               f"summed, {s.peak_procs} processes; largest process max RSS {r['maxrss_kb'] / 1024:.0f} MB"
               f"   target <= {TARGET_PEAK_MB} MB: {'PASS' if peak <= TARGET_PEAK_MB else 'FAIL'}")
+        every, once, seen = 0, 0, set()
+        for f in out.rglob("*"):
+            if f.is_file():
+                st = f.stat()
+                every += st.st_size
+                if (st.st_dev, st.st_ino) not in seen:
+                    seen.add((st.st_dev, st.st_ino))
+                    once += st.st_size
+        print(f"   output folder: {once / 1e6:.1f} MB on disk, {once / 1e6 / args.schools:.2f} MB a school "
+              f"({every / 1e6:.1f} MB if each national file were a copy of its own: they are hard links)")
         packs = sorted((out / "packs").glob("*.zip"))
         sizes = [p.stat().st_size / 1e6 for p in packs]
         print(f"   packs: {', '.join(f'{x:.2f}' for x in sizes)} MB   target <= {TARGET_PACK_MB:g} MB each: "
