@@ -712,3 +712,27 @@ def test_an_entry_that_names_its_layout_and_locale_is_taken_at_its_word():
                       "locale": "cy", "finish": "print-shop"}]}
     [(_, _, _, scope, unit)] = outfolder._described(man)
     assert (scope, unit) == (("oakwood", E, "cy"), ("poster-a4-bilingual", "print-shop"))
+
+
+def test_a_build_waits_for_another_builds_lock_then_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Another build holding the folder's lock for a moment is waited for; one that holds it past
+    LOCK_WAIT is reported in a sentence, and nothing is written."""
+    import threading
+
+    out = tmp_path / "out"
+    out.mkdir()
+    fd = os.open(out, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    threading.Timer(0.3, lambda: os.close(fd)).start()  # the other build lets go after 0.3 s
+    with outfolder._locked(out):
+        pass  # reached only once the lock was free
+    fd = os.open(out, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        monkeypatch.setattr(outfolder, "LOCK_WAIT", 0.2)
+        with pytest.raises(OutputError) as got:
+            with outfolder._locked(out):
+                pass
+        assert "another build has been writing into" in str(got.value) and "Nothing was written" in str(got.value)
+    finally:
+        os.close(fd)
