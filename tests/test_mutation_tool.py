@@ -197,3 +197,23 @@ def test_a_run_of_the_survivors_is_merged_into_the_last_full_run_of_the_same_cod
     assert e["kills"]["a: f: three"] == "tests/x.py::new" and "partial" not in e and e["seconds"] == 13.0
     e = mutate.merge_results(summary, rerun, partial=True, every={"a": ids_now | {"a: f: five"}})["modules"]["a"]
     assert e["partial"] is True and (e["mutants"], e["killed"]) == (2, 1)
+
+
+def test_a_stopped_run_keeps_each_outcome_and_a_resumed_one_reads_them_back(
+        mutate, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Outcomes are kept as they come, so a run stopped after hours loses nothing; a line cut short
+    by the stop is skipped, and a finished run's lines are dropped while another run's stay."""
+    progress = tmp_path / "progress.jsonl"
+    monkeypatch.setattr(mutate, "PROGRESS", progress)
+    mutate._record(mutate.Outcome("a: f: one", "killed", 1.5, "tests/x.py::t"))
+    mutate._record(mutate.Outcome("a: f: two", "survived", 9.0))
+    mutate._record(mutate.Outcome("b: g: one", "timeout", 60.0, "ran past its timeout"))
+    with progress.open("a", encoding="utf-8") as f:
+        f.write('{"id": "a: f: three", "sta')  # the stop came mid-line
+    got = mutate._progress({"a: f: one", "a: f: two", "a: f: three"})
+    assert got == {"a: f: one": mutate.Outcome("a: f: one", "killed", 1.5, "tests/x.py::t"),
+                   "a: f: two": mutate.Outcome("a: f: two", "survived", 9.0)}
+    mutate._forget({"a: f: one", "a: f: two"})
+    assert list(mutate._progress({"a: f: one", "b: g: one"})) == ["b: g: one"]
+    mutate._forget({"b: g: one"})
+    assert not progress.exists() or mutate._progress({"b: g: one"}) == {}

@@ -519,8 +519,42 @@ def _first_failure(log: str) -> str:
     return lines[-1][:160] if lines else ""
 
 
+PROGRESS = TOOLS / ".mutation-progress.jsonl"  # each outcome as it comes, so a stopped run can go on
+
+
+def _record(o: Outcome) -> None:
+    with PROGRESS.open("a", encoding="utf-8") as f:
+        f.write(json.dumps(dataclasses.asdict(o)) + "\n")
+
+
+def _progress(ids: set[str]) -> dict[str, Outcome]:
+    """The outcomes a stopped run recorded for these mutants (a line cut short by the stop is skipped)."""
+    out: dict[str, Outcome] = {}
+    if PROGRESS.exists():
+        for line in PROGRESS.read_text(encoding="utf-8").splitlines():
+            try:
+                o = Outcome(**json.loads(line))
+            except (ValueError, TypeError):
+                continue
+            if o.id in ids:
+                out[o.id] = o
+    return out
+
+
+def _forget(ids: set[str]) -> None:
+    """Drop a finished run's outcomes from the progress file (other runs' stay)."""
+    if PROGRESS.exists():
+        rest = [ln for ln in PROGRESS.read_text(encoding="utf-8").splitlines()
+                if not any(f'"id": {json.dumps(i)}' in ln for i in ids)]
+        if rest:
+            PROGRESS.write_text("\n".join(rest) + "\n", encoding="utf-8")
+        else:
+            PROGRESS.unlink()
+
+
 def run(targets: list[Target], jobs: int, timeout_factor: float, min_timeout: float,
-        only: str | None = None, keep: set[str] | None = None) -> tuple[dict[str, dict], list[Outcome]]:
+        only: str | None = None, keep: set[str] | None = None,
+        resume: bool = False) -> tuple[dict[str, dict], list[Outcome]]:
     """Baseline each target's tests, then run every mutant; return (per-target summary, outcomes)."""
     _preload()
     scratch = Path(tempfile.mkdtemp(prefix="cseprint-mutate-"))
@@ -548,8 +582,12 @@ def run(targets: list[Target], jobs: int, timeout_factor: float, min_timeout: fl
                                "mutants": len(ms), "baseline_s": round(baseline[t.name], 1)}
             work.extend(ms)
         by_id = {m.id: m for m in work}
-        total, done, t0 = len(work), 0, time.monotonic()
-        queue_m = list(work)
+        earlier = _progress(set(by_id)) if resume else {}
+        outcomes.extend(earlier.values())
+        if earlier:
+            print(f"resuming: {len(earlier)} of {len(work)} mutants already run", file=sys.stderr, flush=True)
+        total, done, t0 = len(work) - len(earlier), 0, time.monotonic()
+        queue_m = [m for m in work if m.id not in earlier]
         while queue_m or runner.running:
             while queue_m and len(runner.running) < jobs:
                 m = queue_m.pop(0)
@@ -557,6 +595,7 @@ def run(targets: list[Target], jobs: int, timeout_factor: float, min_timeout: fl
                     code = m.code()
                 except (SyntaxError, ValueError, TypeError) as exc:  # a mutant Python refuses to compile
                     outcomes.append(Outcome(m.id, "killed", 0.0, f"does not compile: {exc}"))
+                    _record(outcomes[-1])
                     done += 1
                     continue
                 timeout = max(min_timeout, baseline[m.target.name] * timeout_factor)
@@ -574,6 +613,7 @@ def run(targets: list[Target], jobs: int, timeout_factor: float, min_timeout: fl
             else:
                 o = Outcome(key, "error", secs, f"exit {status}: {_first_failure(log)}")
             outcomes.append(o)
+            _record(o)
             mark = {"killed": ".", "survived": "S", "timeout": "T", "error": "E"}[o.status]
             rate = (time.monotonic() - t0) / done
             print(f"{mark} {done}/{total} {secs:5.1f}s eta {rate * (total - done) / 60:5.1f} min  "
@@ -710,6 +750,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--survivors", action="store_true",
                     help="run again only the mutants that survived the last run and are not yet explained "
                          "(after adding tests); the results are merged into that run's")
+    ap.add_argument("--resume", action="store_true",
+                    help="go on with a run that was stopped: the mutants it finished (kept as they finish in "
+                         "tools/.mutation-progress.jsonl) are not run again")
     ap.add_argument("--report-only", action="store_true", help="write the report from the kept results")
     args = ap.parse_args(argv)
     every = load_targets()
@@ -740,12 +783,14 @@ def main(argv: list[str] | None = None) -> int:
             # the explained ones keep their "survived" (a sound answer: tests were only added) and are not
             # run again, so a module whose survivors are all equivalent costs nothing to report again
             keep = {i for t in chosen for i in kept.get(t.name, {}).get("survivors", [])} - set(explained())
-        summary, outcomes = run(chosen, max(1, args.jobs), args.timeout_factor, args.min_timeout, args.only, keep)
+        summary, outcomes = run(chosen, max(1, args.jobs), args.timeout_factor, args.min_timeout, args.only, keep,
+                                args.resume)
         every_id = {t.name: {m.id for m in mutants(t)} for t in chosen}
         data = merge_results(summary, outcomes, partial=bool(args.only) or args.survivors, every=every_id)
         data["last_run"] = {"targets": [t.name for t in chosen], "jobs": args.jobs, "on": dt.date.today().isoformat(),
                             "minutes": round((time.monotonic() - t0) / 60, 1), "cores": os.cpu_count()}
         RESULTS.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        _forget({o.id for o in outcomes})
     data = json.loads(RESULTS.read_text(encoding="utf-8"))
     text, ok = render(data, every)
     REPORT.write_text(text, encoding="utf-8")
