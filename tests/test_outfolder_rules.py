@@ -736,3 +736,20 @@ def test_a_build_waits_for_another_builds_lock_then_goes_on(tmp_path: Path, monk
         assert "another build has been writing into" in str(got.value) and "Nothing was written" in str(got.value)
     finally:
         os.close(fd)
+
+
+def test_the_commit_shield_works_in_a_thread_that_cannot_catch_ctrl_c(tmp_path: Path):
+    """The web app builds in worker threads, where Python cannot install a Ctrl-C handler: the
+    commit still runs there, unshielded, and does not fail."""
+    import threading
+
+    ran: list[bool] = []
+
+    def build() -> None:
+        with outfolder._shielded(written=tmp_path):
+            ran.append(True)
+
+    t = threading.Thread(target=build)
+    t.start()
+    t.join()
+    assert ran == [True]

@@ -916,3 +916,11 @@ def test_a_box_inside_another_on_each_edge_within_a_hundredth_of_a_point(edge: i
     a = list(outer)
     a[edge] += -out_by if edge < 2 else out_by
     assert _inside(tuple(a), outer) is inside
+
+
+@pytest.mark.parametrize("colour", [b"1 0 0 1 k", b"0 1 0 1 k", b"0 0 1 1 k"])
+def test_black_with_any_other_ink_in_it_must_not_overprint(colour: bytes):
+    """A rich black (K with C, M or Y) is not K-only: set to overprint, its colour would mix."""
+    got = overprint_problems(b"/GSop gs " + colour + b" 10 10 5 5 re f")
+    c = tuple(float(v) for v in colour.split()[:4])
+    assert got == [f"page 1: colour {c} set to overprint (only K-only colours may) (1 time)"]
