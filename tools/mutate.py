@@ -686,26 +686,32 @@ def render(data: dict, targets: list[Target]) -> tuple[str, bool]:
             problems.append(f"{name}: never run")
             continue
         rate = e["killed"] / e["mutants"] if e["mutants"] else 1.0
-        g = groups.setdefault(e["group"], [0, 0, e["target"]])
+        g = groups.setdefault(e["group"], [0, 0, e["target"], False])
+        g[3] = g[3] or bool(e.get("partial"))
         g[0] += e["mutants"]
         g[1] += e["killed"]
         scope = f" ({', '.join(e['functions'])})" if e.get("functions") else ""
-        rows.append(f"| {name} | `{e['path']}`{scope} | {e['mutants']} | {e['killed']} | {e['timeouts']} | "
+        made = f"{e['mutants']} of {e['of']}" if e.get("of") else str(e["mutants"])
+        rows.append(f"| {name} | `{e['path']}`{scope} | {made} | {e['killed']} | {e['timeouts']} | "
                     f"{len(e['survivors'])} | {rate:.1%} | {e['seconds'] / 60:.1f} min | {e['run_on']} |")
         for sid in e["survivors"]:
             kind, reason = why.get(sid, ("UNEXPLAINED", ""))
             if kind == "UNEXPLAINED":
                 problems.append(f"unexplained survivor: {sid}")
             survivors.append(f"- `{sid}`: {kind}. {reason}".rstrip())
-        if e.get("partial"):
+        if e.get("partial") and e.get("of"):
+            problems.append(f"{name}: the last run was stopped after {e['mutants']} of its {e['of']} mutants "
+                            "(--resume goes on with it)")
+        elif e.get("partial"):
             problems.append(f"{name}: the last run was a partial one (--only)")
     group_rows = []
-    for g, (n, k, want) in groups.items():
+    for g, (n, k, want, part) in groups.items():
         rate = k / n if n else 1.0
         ok = rate >= want
         if not ok:
             problems.append(f"{g}: {rate:.1%} killed, below the target of {want:.0%}")
-        group_rows.append(f"| {g} | {n} | {k} | {rate:.1%} | {want:.0%} | {'met' if ok else '**not met**'} |")
+        verdict = ("met" if ok else "**not met**") + (" so far (a partial run)" if part else "")
+        group_rows.append(f"| {g} | {n} | {k} | {rate:.1%} | {want:.0%} | {verdict} |")
     text = "\n".join([
         "# Mutation testing: the last report",
         "",
@@ -791,6 +797,18 @@ def main(argv: list[str] | None = None) -> int:
                             "minutes": round((time.monotonic() - t0) / 60, 1), "cores": os.cpu_count()}
         RESULTS.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         _forget({o.id for o in outcomes})
+    elif args.resume:  # --report-only --resume: report a stopped run's kept outcomes, marked partial
+        summary, outcomes = {}, []
+        for t in chosen:
+            ids = {m.id for m in mutants(t)}
+            got = list(_progress(ids).values())
+            if got:
+                summary[t.name] = {"group": t.group, "path": str(t.path.relative_to(ROOT)), "target": t.target,
+                                   "functions": list(t.functions) if t.functions else None,
+                                   "mutants": len(got), "baseline_s": 0.0, "of": len(ids)}
+                outcomes += got
+        data = merge_results(summary, outcomes, partial=True)
+        RESULTS.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     data = json.loads(RESULTS.read_text(encoding="utf-8"))
     text, ok = render(data, every)
     REPORT.write_text(text, encoding="utf-8")
