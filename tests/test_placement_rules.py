@@ -1,0 +1,156 @@
+"""compose/boxes' pure helpers, each at its limits: a rectangle kept clear of the draft band, a
+style stepped down the type scale, an image fitted, and a list balanced into columns.
+
+Every expected value is worked out by hand.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from cseprint.compose.boxes import IMPOSSIBLE, _columns_needed, _exact, balance, clear_of_band, fit_image, stepped
+from cseprint.document import Rect
+from cseprint.errors import Location
+from cseprint.models import ImageRef, Layout, TextStyle
+
+LOC = Location("t.yaml", 1, 1)
+TRIM = Rect(0.0, 0.0, 100.0, 200.0)  # y1 = 200: the top of the page
+
+
+# --- clear of the draft band --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("r, clear", [
+    (Rect(10, 150, 50, 50), Rect(10, 150, 50, 40)),  # reaches the top: cut down to the band's foot (190)
+    (Rect(10, 150, 50, 40.5), Rect(10, 150, 50, 40)),  # its top just inside the band
+    (Rect(10, 150, 50, 40), Rect(10, 150, 50, 40)),  # its top exactly at the band's foot: untouched
+    (Rect(10, 195, 50, 5), Rect(10, 195, 50, 0)),  # wholly in the band: no height left, never negative
+])
+def test_a_rectangle_reaching_a_top_band_stops_at_its_foot(r: Rect, clear: Rect):
+    assert clear_of_band(r, TRIM, 10.0, "top") == clear
+
+
+@pytest.mark.parametrize("r, clear", [
+    (Rect(10, 0, 50, 50), Rect(10, 10, 50, 40)),  # reaches the foot: starts above the band (10)
+    (Rect(10, 9.5, 50, 40.5), Rect(10, 10, 50, 40)),
+    (Rect(10, 10, 50, 40), Rect(10, 10, 50, 40)),  # its foot exactly at the band's top: untouched
+    (Rect(10, 0, 50, 5), Rect(10, 10, 50, 0)),
+])
+def test_a_rectangle_reaching_a_bottom_band_starts_above_it(r: Rect, clear: Rect):
+    assert clear_of_band(r, TRIM, 10.0, "bottom") == clear
+
+
+def test_a_band_at_the_top_leaves_a_rectangle_at_the_foot_alone_and_the_other_way_round():
+    assert clear_of_band(Rect(10, 0, 50, 50), TRIM, 10.0, "top") == Rect(10, 0, 50, 50)
+    assert clear_of_band(Rect(10, 150, 50, 50), TRIM, 10.0, "bottom") == Rect(10, 150, 50, 50)
+
+
+# --- a style stepped down the layout's type scale -----------------------------------------------------
+
+def layout(scale: dict[str, float], min_body: float = 10.0) -> Layout:
+    return Layout("t", "poster", 210, 297, 3, 5, min_body, 1.0, scale, (), "t.title", "t.title", None, (), False, (),
+                  (), "t.yaml", LOC)
+
+
+def style(size: str, role: str = "body") -> TextStyle:
+    return TextStyle("s", "a", False, False, size, 1.2, "ink", "left", role, LOC)
+
+
+SCALE = {"small": 7.0, "body": 10.0, "number": 10.0, "lead": 12.0, "heading": 14.0, "display": 20.0}
+
+
+@pytest.mark.parametrize("size, n, to", [
+    ("display", 0, "display"),  # no step: the style itself
+    ("display", 1, "heading"), ("display", 2, "lead"), ("display", 3, "body"),  # body and number are both 10: body
+    ("display", 4, "body"),  # never below the minimum (10), so small (7) is never reached
+    ("display", 9, "body"),
+    ("lead", 1, "body"),
+    ("body", 1, "body"),  # already at the minimum
+])
+def test_a_step_goes_down_the_scale_to_a_size_no_smaller_than_the_minimum(size: str, n: int, to: str):
+    assert stepped(style(size), n, layout(SCALE)).size == to
+
+
+def test_small_text_keeps_its_size():
+    assert stepped(style("body", role="small"), 1, layout(SCALE, min_body=4.0)).size == "body"
+
+
+def test_a_size_a_hair_above_the_minimum_is_a_step_and_one_a_hair_below_is_not():
+    scale = {"a": 9.995, "b": 12.0, "c": 9.98}
+    assert stepped(style("b"), 1, layout(scale)).size == "a"  # within 0.01 of the minimum 10
+    assert stepped(style("b"), 2, layout(scale)).size == "a"  # and 9.98 is below it
+    assert stepped(style("b"), 1, layout({"a": 11.995, "b": 12.0}, min_body=11.0)).size == "b"  # not a step down
+
+
+@pytest.mark.parametrize("n", [-1, 0])
+def test_no_step_or_a_negative_one_changes_nothing(n: int):
+    assert stepped(style("display"), n, layout(SCALE)).size == "display"
+
+
+def test_of_two_names_for_one_size_the_first_in_alphabetical_order_is_taken():
+    assert stepped(style("lead"), 1, layout({"zz": 10.0, "aa": 10.0, "lead": 12.0})).size == "aa"
+
+
+# --- an image fitted ------------------------------------------------------------------------------------
+
+def test_a_wide_image_fills_the_width_and_is_centred_up_and_down():
+    img = fit_image(ImageRef("p.png", 300, 100), Rect(10.0, 20.0, 72.0, 72.0), "who")
+    assert (img.rect.x, img.rect.y, img.rect.w, img.rect.h) == pytest.approx((10.0, 20.0 + 24.0, 72.0, 24.0))
+    assert img.dpi == pytest.approx(300.0) and (img.path, img.box) == ("p.png", "who")
+
+
+def test_a_tall_image_fills_the_height_and_is_centred_across():
+    img = fit_image(ImageRef("p.png", 100, 200), Rect(10.0, 20.0, 72.0, 72.0), "who")
+    assert (img.rect.x, img.rect.y, img.rect.w, img.rect.h) == pytest.approx((10.0 + 18.0, 20.0, 36.0, 72.0))
+    assert img.dpi == pytest.approx(200.0)
+
+
+# --- balanced columns ---------------------------------------------------------------------------------
+
+def brute(heights: list[float], gap: float, cols: int) -> list[list[int]]:
+    """Every in-order split tried, first column shortest first: the one balance must find."""
+    n = len(heights)
+    best, best_h = None, None
+    for cuts in itertools.combinations_with_replacement(range(n + 1), cols - 1):
+        bounds = [0, *cuts, n]
+        split = [list(range(bounds[i], bounds[i + 1])) for i in range(cols)]
+        tall = max(sum(heights[j] for j in c) + gap * max(0, len(c) - 1) for c in split)
+        if best_h is None or tall < best_h - 1e-9:
+            best, best_h = split, tall
+    return best
+
+
+@pytest.mark.parametrize("heights, gap, cols", [
+    ([10, 10, 10, 30], 0, 2), ([10, 10, 10, 30], 5, 2), ([1, 2, 3, 4, 5, 6], 1, 3), ([5, 5, 5, 5], 0.5, 2),
+    ([30, 10, 10, 10], 2, 2), ([7, 3, 9, 1, 4, 4, 2], 1.25, 3), ([1, 1], 0, 3), ([12.5, 12.5, 25.0], 2.5, 2),
+    ([0.1, 0.2, 0.3], 0.1, 2),
+])
+def test_balance_finds_the_split_trying_every_split_finds(heights: list[float], gap: float, cols: int):
+    assert balance(heights, gap, cols) == brute(heights, gap, cols)
+
+
+def test_balance_with_one_column_or_one_item_gives_one_list():
+    assert balance([1, 2, 3], 1, 1) == [[0, 1, 2]]
+    assert balance([4], 1, 3) == [[0]]
+    assert balance([], 1, 3) == [[]]
+
+
+def test_a_column_exactly_as_tall_as_the_cap_is_kept():
+    """0.1 + 0.2 is not 0.3 in floats; as exact integers the split [0.1, 0.2 | 0.3] is found."""
+    assert balance([0.1, 0.2, 0.3], 0.0, 2) == [[0, 1], [2]]
+
+
+def test_exact_turns_heights_and_gap_into_integers_over_one_denominator():
+    prefix, step = _exact([0.5, 0.25, 1.0], 0.125)
+    assert prefix == [0, 4, 6, 14] and step == 1  # eighths
+
+
+def test_columns_needed_counts_columns_from_each_item():
+    prefix, step = _exact([1.0, 1.0, 1.0], 0.0)
+    assert _columns_needed(prefix, step, 2) == [2, 1, 1, 0]
+    assert _columns_needed(prefix, step, 3) == [1, 1, 1, 0]
+    assert _columns_needed(prefix, step, 0) == [IMPOSSIBLE, IMPOSSIBLE, IMPOSSIBLE, 0]
+    prefix, step = _exact([1.0, 1.0, 1.0], 1.0)  # a gap between items in a column
+    assert _columns_needed(prefix, step, 3) == [2, 1, 1, 0]
+    assert _columns_needed(prefix, step, 2) == [3, 2, 1, 0]
