@@ -7,13 +7,16 @@ Every expected value is worked out by hand.
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 
 from cseprint.compose.boxes import IMPOSSIBLE, _columns_needed, _exact, balance, clear_of_band, fit_image, stepped
-from cseprint.document import Rect
+from cseprint.document import Rect, mm
 from cseprint.errors import Location
 from cseprint.models import ImageRef, Layout, TextStyle
+
+from .flowkit import lay, report
 
 LOC = Location("t.yaml", 1, 1)
 TRIM = Rect(0.0, 0.0, 100.0, 200.0)  # y1 = 200: the top of the page
@@ -154,3 +157,137 @@ def test_columns_needed_counts_columns_from_each_item():
     prefix, step = _exact([1.0, 1.0, 1.0], 1.0)  # a gap between items in a column
     assert _columns_needed(prefix, step, 3) == [2, 1, 1, 0]
     assert _columns_needed(prefix, step, 2) == [3, 2, 1, 0]
+
+
+# --- a page's arrangements: the first in which every box fits, else the last ----------------------------------------
+
+def page_alts(*alts: str, box: str = "{name: a, kind: text, x: 10, y: 10, w: 30, h: 30, text: t.six}") -> str:
+    """A page of one box ``a`` (30 x 30 mm, "six": two lines) and arrangements that change it."""
+    return "pages:\n  - name: p\n    boxes:\n      - " + box + "\n    alternatives:\n" + "".join(
+        f"      - {a}\n" for a in alts)
+
+
+def test_the_first_arrangement_in_which_every_box_fits_is_printed(tmp_path: Path):
+    doc = lay(tmp_path, page_alts("{name: as-is}", "{name: small, change: {a: {style: small}}}"))
+    assert doc.fit == {"p": "as-is"}
+    assert {run.size for ln in doc.pages[0].lines for run in ln.runs} == {10}
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_when_no_arrangement_fits_the_last_and_tightest_is_printed(tmp_path: Path, n: int):
+    """The box is 3 mm (8.5 pt) tall: neither two lines nor one (12.5 pt), nor small type, fit."""
+    box = "{name: a, kind: text, x: 10, y: 10, w: 30, h: 3, text: t.six}"
+    alts = ["{name: first}", "{name: second, change: {a: {text: [t.three]}}}",
+            "{name: third, change: {a: {style: small}}}"][-n:]
+    doc = lay(tmp_path, page_alts(*alts, box=box))
+    assert doc.fit == {"p": "third"}
+
+
+def test_an_arrangement_with_a_word_too_wide_for_its_line_does_not_fit_though_its_height_does(tmp_path: Path):
+    """"Antidisestablishmentarianism" (28 letters, 140 pt) fits no 30 mm line, in any height."""
+    box = "{name: a, kind: text, x: 10, y: 10, w: 30, h: 30, text: t.one}"
+    doc = lay(tmp_path, page_alts("{name: wide-word, change: {a: {text: [t.long]}}}", "{name: plain}", box=box),
+              texts={"long": "Antidisestablishmentarianism"})
+    assert doc.fit == {"p": "plain"}
+
+
+def test_only_the_printed_arrangements_contacts_and_faces_are_the_documents(tmp_path: Path):
+    """In bold, "Call 0808 800 5000" takes two lines (25 pt): it fits a box 30 mm tall, not one 6 mm tall."""
+    alts = ("{name: calls, change: {a: {text: [t.calls], style: label}}}", "{name: plain}")
+    doc = lay(tmp_path, page_alts(*alts, box="{name: a, kind: text, x: 10, y: 10, w: 30, h: 30, text: t.one}"))
+    assert doc.fit == {"p": "calls"} and "c2" in doc.contacts and "halfem-bold" in doc.fonts
+    doc = lay(tmp_path / "2", page_alts(*alts, box="{name: a, kind: text, x: 10, y: 10, w: 30, h: 6, text: t.one}"))
+    assert doc.fit == {"p": "plain"} and "c2" not in doc.contacts and "halfem-bold" not in doc.fonts
+
+
+# --- the draft band of an unreviewed translation ---------------------------------------------------------------------
+
+def draft(tmp_path: Path, body: str, band: str = "top", styles_edit=None):
+    """``body`` composed in Welsh, a translation not yet reviewed (so it carries the band)."""
+    from cseprint.compose import OFFICE, compose
+    from cseprint.validate import load_content, load_layouts
+
+    from .conftest import FONTS
+    from .flowkit import HalfEm, content_folder, layout_folder
+
+    welsh = {"title": "T", "one": "aaaa", "six": "aaaa bbbb cccc dddd eeee ffff"}
+    c = content_folder(tmp_path, welsh=welsh)
+    (c / "cy" / "_locale.yaml").write_text("name: Cymraeg\nreviewed: false\n", encoding="utf-8")
+    d = layout_folder(tmp_path, f"draft_band: {band}\n" + body)
+    t = d / "t.yaml"
+    t.write_text(t.read_text(encoding="utf-8").replace("safe: 0}", "safe: 5}"), encoding="utf-8")  # a safe zone
+    if styles_edit:
+        text = (d / "_styles.yaml").read_text(encoding="utf-8")
+        (d / "_styles.yaml").write_text(styles_edit(text), encoding="utf-8")
+    content = load_content(c)
+    styles, layouts = load_layouts(d, FONTS, content, ["t"], [["cy"]])
+    return compose(layouts["t"], styles, content, HalfEm(), "cy", OFFICE)[0]
+
+
+TOP_STACK_AND_GRID = """\
+pages:
+  - name: p
+    boxes:
+      - name: s
+        kind: stack
+        x: 0
+        y: 0
+        w: 100
+        h: 100
+        boxes:
+          - {name: a, kind: text, text: t.one}
+      - name: g
+        kind: grid
+        columns: 1
+        x: 110
+        y: 0
+        w: 90
+        h: 100
+        boxes:
+          - {name: b, kind: text, text: t.one}
+      - {name: c, kind: text, x: 0, y: 150, w: 100, h: 20, text: t.one}
+"""
+
+
+def test_the_band_runs_across_the_top_and_a_stack_or_grid_there_flows_below_it(tmp_path: Path):
+    page = draft(tmp_path, TOP_STACK_AND_GRID).pages[0]
+    band = report(page, "draft-band")
+    lines = [ln for ln in page.lines if ln.box == "draft-band"]
+    blk_h = len(lines) * 7 * 1.2  # the band's small type, 7 pt with a leading of 1.2
+    assert band.rect.y1 == pytest.approx(page.trim.y1)
+    assert band.rect.h == pytest.approx(mm(5) + blk_h + mm(1))  # safe zone, the words, 1 mm
+    assert band.needed == pytest.approx(blk_h) and band.background == "sun"
+    assert report(page, "a").rect.y1 == pytest.approx(band.rect.y)
+    assert report(page, "b").rect.y1 == pytest.approx(band.rect.y)
+    assert report(page, "c").rect.y1 == pytest.approx(page.trim.y1 - mm(150))  # an absolute box stays put
+    fill = next(f for f in page.fills if f.box == "draft-band")
+    assert fill.colour == "sun" and fill.rect.y1 == pytest.approx(band.rect.y1)
+    assert lines[0].y == pytest.approx(band.rect.y1 - mm(5) - 6.475)  # the words start at the safe zone
+    assert [run.text for ln in lines for run in ln.runs] and all(ln.role == "small" for ln in lines)
+
+
+def test_at_the_foot_the_band_sits_on_the_trims_bottom_edge(tmp_path: Path):
+    body = TOP_STACK_AND_GRID.replace("y: 0\n        w: 100", "y: 197\n        w: 100").replace(
+        "y: 0\n        w: 90", "y: 197\n        w: 90")
+    page = draft(tmp_path, body, band="bottom").pages[0]
+    band = report(page, "draft-band")
+    lines = [ln for ln in page.lines if ln.box == "draft-band"]
+    blk_h = len(lines) * 7 * 1.2
+    assert band.rect.y == pytest.approx(page.trim.y) and band.rect.h == pytest.approx(mm(5) + blk_h + mm(1))
+    assert report(page, "s").rect.y == pytest.approx(band.rect.y1)  # the stack stops above the band
+    assert report(page, "g").rect.y == pytest.approx(band.rect.y1)
+    # the words end half a mm above the band's foot: the first line's slot starts at their height above that,
+    # and 7 pt type with a leading of 1.2 has its baseline 6.475 pt below its slot's top
+    assert lines[0].y == pytest.approx(band.rect.y + blk_h + mm(0.5) - 6.475)
+
+
+def test_without_a_draft_style_or_a_sun_colour_the_band_is_small_type_on_paper(tmp_path: Path):
+    def edit(text: str) -> str:
+        text = "\n".join(ln for ln in text.splitlines() if not ln.strip().startswith(("draft-band:", "sun:")))
+        return text.replace("colour: sun", "colour: ink") + "\n"
+
+    page = draft(tmp_path, TOP_STACK_AND_GRID, styles_edit=edit).pages[0]
+    band = report(page, "draft-band")
+    assert band.background is None
+    assert next(f for f in page.fills if f.box == "draft-band").colour == "paper"
+    assert {run.font for ln in page.lines if ln.box == "draft-band" for run in ln.runs} == {"halfem-bold"}
