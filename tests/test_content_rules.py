@@ -240,9 +240,21 @@ def test_folders_that_are_not_locales_are_skipped(tmp_path: Path, folder: str):
     assert list(c.locales) == ["en-GB"]
 
 
-def test_a_folder_that_is_not_a_locale_code_is_refused_naming_it(tmp_path: Path):
-    found = problems(tmp_path, English___t__yaml='title: "T"\n')
-    one(found, "", "folder 'English' is not a locale code such as en-GB or cy", "English")
+def test_a_folder_that_is_not_a_locale_code_is_refused_naming_it_and_not_read(tmp_path: Path):
+    (p,) = problems(tmp_path, English___t__yaml='call: "Call 0800 1111"\n')
+    assert p.message == "folder 'English' is not a locale code such as en-GB or cy" and p.location.file.endswith("English")
+
+
+def test_a_broken_content_file_is_reported_once(tmp_path: Path):
+    (p,) = problems(tmp_path, en_GB___x__yaml="a: [\n")
+    assert "YAML syntax error" in p.message and p.location.file.endswith("x.yaml")
+
+
+@pytest.mark.parametrize("broken", ["edition.yaml", "contacts.yaml"])
+def test_placeholders_are_not_checked_against_a_broken_edition_or_registry(tmp_path: Path, broken: str):
+    """One mistake, one problem: every {c1.phone} is not also reported while the registry is unreadable."""
+    found = problems(tmp_path, **{broken.replace(".", "__"): "x: [\n"}, en_GB___t__yaml='title: "T"\ncall: "{c1.phon}"\n')
+    assert [p.location.file.endswith(broken) for p in found] == [True]
 
 
 def test_a_content_file_beginning_with_an_underscore_is_not_text(tmp_path: Path):

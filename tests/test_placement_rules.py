@@ -7,6 +7,7 @@ Every expected value is worked out by hand.
 from __future__ import annotations
 
 import itertools
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,12 @@ def test_a_rectangle_reaching_a_top_band_stops_at_its_foot(r: Rect, clear: Rect)
 ])
 def test_a_rectangle_reaching_a_bottom_band_starts_above_it(r: Rect, clear: Rect):
     assert clear_of_band(r, TRIM, 10.0, "bottom") == clear
+
+
+def test_a_bottom_band_is_measured_from_the_trims_foot_wherever_the_trim_is():
+    trim = Rect(5.0, 30.0, 100.0, 200.0)  # the trim's foot at 30 (a page with crop-mark margins)
+    assert clear_of_band(Rect(10, 30, 50, 50), trim, 10.0, "bottom") == Rect(10, 40, 50, 40)
+    assert clear_of_band(Rect(10, 200, 50, 30), trim, 10.0, "top") == Rect(10, 200, 50, 20)
 
 
 def test_a_band_at_the_top_leaves_a_rectangle_at_the_foot_alone_and_the_other_way_round():
@@ -263,6 +270,8 @@ def test_the_band_runs_across_the_top_and_a_stack_or_grid_there_flows_below_it(t
     fill = next(f for f in page.fills if f.box == "draft-band")
     assert fill.colour == "sun" and fill.rect.y1 == pytest.approx(band.rect.y1)
     assert lines[0].y == pytest.approx(band.rect.y1 - mm(5) - 6.475)  # the words start at the safe zone
+    first = lines[0].runs[0]
+    assert first.x == pytest.approx(page.safe.x + (page.safe.w - 3.5 * len(lines[0].text)) / 2)  # centred
     assert [run.text for ln in lines for run in ln.runs] and all(ln.role == "small" for ln in lines)
 
 
@@ -291,3 +300,64 @@ def test_without_a_draft_style_or_a_sun_colour_the_band_is_small_type_on_paper(t
     assert band.background is None
     assert next(f for f in page.fills if f.box == "draft-band").colour == "paper"
     assert {run.font for ln in page.lines if ln.box == "draft-band" for run in ln.runs} == {"halfem-bold"}
+
+
+# --- one box: its language, and whether it makes the document a school's ------------------------------------------------
+
+def test_a_box_pinned_to_a_language_reads_that_language_and_the_next_box_its_own(tmp_path: Path):
+    from .flowkit import lines_of
+
+    body = """\
+    pages:
+      - name: p
+        boxes:
+          - {name: w, kind: text, x: 10, y: 10, w: 50, h: 10, text: t.one, locale: cy}
+          - {name: e, kind: text, x: 10, y: 30, w: 50, h: 10, text: t.one}
+    """
+    page = lay(tmp_path, body, welsh={"title": "T", "one": "un"}).pages[0]
+    assert (lines_of(page, "w"), lines_of(page, "e")) == (["un"], ["aaaa"])
+
+
+def test_a_boxs_type_step_is_its_own_and_not_the_next_boxs(tmp_path: Path):
+    body = """\
+    pages:
+      - name: p
+        boxes:
+          - {name: a, kind: text, x: 10, y: 10, w: 50, h: 10, text: t.one, style: heading, type_step: 1}
+          - {name: b, kind: text, x: 10, y: 30, w: 50, h: 10, text: t.one, style: heading}
+    """
+    page = lay(tmp_path, body).pages[0]
+    assert [(ln.box, ln.runs[0].size) for ln in page.lines] == [("a", 10), ("b", 12)]
+
+
+@pytest.mark.parametrize("when, school_build, uses", [
+    ("always", True, False),  # national text in a school's build is not the school's
+    ("school", True, True),  # a box shown only for a school is
+    ("no-school", False, False),  # and a box for national builds never is
+    ("always", False, False),
+])
+def test_a_document_is_a_schools_when_it_prints_a_box_for_schools(tmp_path: Path, when: str, school_build: bool,
+                                                                   uses: bool):
+    from .flowkit import school
+
+    body = f"""\
+    pages:
+      - name: p
+        boxes:
+          - {{name: a, kind: text, x: 10, y: 10, w: 50, h: 10, text: t.one, when: {when}}}
+    """
+    doc = lay(tmp_path, body, school=school(0) if school_build else None)
+    assert doc.uses_school is uses
+
+
+def test_a_people_box_makes_the_document_a_schools_whenever_it_is_shown(tmp_path: Path):
+    from .flowkit import school
+
+    body = """\
+    pages:
+      - name: p
+        boxes:
+          - {name: who, kind: people, x: 10, y: 10, w: 150, h: 100, photos: false}
+    """
+    body = "needs_school: true\n" + textwrap.dedent(body)
+    assert lay(tmp_path, body, school=school(0)).uses_school is True
