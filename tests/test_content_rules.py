@@ -546,3 +546,8 @@ def test_a_bad_fact_does_not_hide_another(tmp_path: Path):
 def test_facts_must_hold_at_least_one(tmp_path: Path):
     one(problems(tmp_path, facts__yaml="facts: {}\n"), "facts", "at least 1 needed", "facts.yaml")
     assert any("YAML" in p.message for p in problems(tmp_path / "2", facts__yaml="facts: [\n"))
+
+
+def test_a_bad_key_is_reported_and_its_text_not_read(tmp_path: Path):
+    (p,) = problems(tmp_path, en_GB___t__yaml='title: "T"\nBad: "Call 0800 1111"\n')
+    assert p.key == "t.Bad" and "content keys use lower-case letters" in p.message and p.location.line == 2

@@ -667,3 +667,14 @@ def test_a_layout_of_named_languages_is_checked_in_those_only(tmp_path: Path, co
     d["pages"][0]["boxes"][0]["text"] = "t.nope"
     got = run(tmp_path / "2", content, d, chains=None)
     assert isinstance(got, list) and any("(en-GB)" in p.message for p in got)
+
+
+def test_a_page_alternative_narrows_the_alternatives_of_a_box_inside_a_stack(tmp_path: Path, content: Content):
+    d = stack(kid("a"), kid("b", alternatives=[{"name": "one"}, {"name": "two", "style": "small"}]))
+    d["pages"][0]["alternatives"] = [{"name": "x", "change": {"b": {"alternatives": ["two"]}}}]
+    lay = loaded(tmp_path, content, d)
+    b = lay.pages[0].alternatives[0].boxes[0].boxes[1]
+    assert [a.name for a in b.alternatives] == ["two"] and b.alternatives[0].box.style == "small"
+    d["pages"][0]["alternatives"][0]["change"]["b"]["alternatives"] = ["three"]
+    assert "unknown alternative of box b 'three'" in keys(tmp_path / "2", content, d)[
+        "pages[0].alternatives[0].change.b.alternatives"]

@@ -361,3 +361,12 @@ def test_a_people_box_makes_the_document_a_schools_whenever_it_is_shown(tmp_path
     """
     body = "needs_school: true\n" + textwrap.dedent(body)
     assert lay(tmp_path, body, school=school(0)).uses_school is True
+
+
+@pytest.mark.parametrize("scale, to", [
+    ({"a": 9.99, "b": 12.0}, "a"),  # exactly 0.01 under the minimum (10): close enough to count as it
+    ({"a": 11.99, "b": 12.0}, "b"),  # exactly 0.01 under the size itself: the same size, not a step down
+    ({"a": 11.5, "b": 12.0}, "a"),  # half a point down is a step
+])
+def test_the_hundredth_of_a_point_either_side_of_a_step(scale: dict, to: str):
+    assert stepped(style("b"), 1, layout(scale)).size == to
