@@ -347,9 +347,19 @@ def test_a_statistic_with_every_field_and_a_list_not_of_statistics_need_not_have
     assert load(tmp_path, en_GB___t__yaml='title: "T"\nsigns:\n  - {id: a, label: A}\n')
 
 
-def test_a_duplicate_id_names_the_first(tmp_path: Path):
+def test_a_duplicate_id_is_reported_at_the_second_naming_the_first(tmp_path: Path):
     found = problems(tmp_path, en_GB___t__yaml='title: "T"\nlist:\n  - {id: a, label: A}\n  - {id: a, label: B}\n')
-    assert "(first at line 3)" in one(found, "t.list[1].id").message
+    p = one(found, "t.list[1].id")
+    assert "(first at line 3)" in p.message and p.location.line == 4
+
+
+@pytest.mark.parametrize("missing", ["year", "area", "qualifier", "source"])
+def test_a_statistic_carries_year_area_qualifier_and_source(tmp_path: Path, missing: str):
+    fields = {"year": "'2024'", "area": "UK", "qualifier": "null", "source": "X"}
+    del fields[missing]
+    item = ", ".join(f"{k}: {v}" for k, v in fields.items())
+    found = problems(tmp_path, en_GB___t__yaml=f'title: "T"\nstatistics:\n  - {{id: s, label: S, {item}}}\n')
+    assert one(found, f"t.statistics[0].{missing}", "missing: every statistic").location.line == 3
 
 
 def test_an_unsupported_value_is_refused(tmp_path: Path):

@@ -134,7 +134,7 @@ def brute(heights: list[float], gap: float, cols: int) -> list[list[int]]:
 @pytest.mark.parametrize("heights, gap, cols", [
     ([10, 10, 10, 30], 0, 2), ([10, 10, 10, 30], 5, 2), ([1, 2, 3, 4, 5, 6], 1, 3), ([5, 5, 5, 5], 0.5, 2),
     ([30, 10, 10, 10], 2, 2), ([7, 3, 9, 1, 4, 4, 2], 1.25, 3), ([1, 1], 0, 3), ([12.5, 12.5, 25.0], 2.5, 2),
-    ([0.1, 0.2, 0.3], 0.1, 2),
+    ([0.1, 0.2, 0.3], 0.1, 2), ([1, 1], 10, 2), ([2, 3, 4], 5, 3),  # gaps wider than the items
 ])
 def test_balance_finds_the_split_trying_every_split_finds(heights: list[float], gap: float, cols: int):
     assert balance(heights, gap, cols) == brute(heights, gap, cols)
