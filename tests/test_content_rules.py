@@ -305,6 +305,11 @@ def test_texts_lists_items_and_groups_are_read(tmp_path: Path):
         item:
           label: "L"
           detail: "D"
+        labelled:
+          label: "L"
+        detailed:
+          detail: "D"
+          text: "T"
         signs:
           - {id: one, label: "One", detail: "D1", source: null}
           - {id: two, label: "Two"}
@@ -315,6 +320,7 @@ def test_texts_lists_items_and_groups_are_read(tmp_path: Path):
     assert t["title"].value == "T" and t["count"].value == "3" and "empty" not in t
     assert t["group"].entries["inner"].value == "I"
     assert t["item"].id == "item" and set(t["item"].fields) == {"label", "detail"}
+    assert set(t["labelled"].fields) == {"label"} and set(t["detailed"].fields) == {"detail", "text"}  # items too
     assert [i.id for i in t["signs"]] == ["one", "two"]
     assert set(t["signs"][0].fields) == {"label", "detail"}  # source: null is left out
     assert t["statistics"][0].fields["year"].value == "2024"
