@@ -567,3 +567,10 @@ def test_facts_must_hold_at_least_one(tmp_path: Path):
 def test_a_bad_key_is_reported_and_its_text_not_read(tmp_path: Path):
     (p,) = problems(tmp_path, en_GB___t__yaml='title: "T"\nBad: "Call 0800 1111"\n')
     assert p.key == "t.Bad" and "content keys use lower-case letters" in p.message and p.location.line == 2
+
+
+def test_a_list_members_mistakes_are_reported_at_the_line_of_the_field(tmp_path: Path):
+    text = 'title: "T"\nlist:\n  - label: "A"\n    id: Bad\n  - id: b\n    label: "B"\n    detail:\n      x: "y"\n'
+    found = problems(tmp_path, en_GB___t__yaml=text)
+    assert one(found, "t.list[0].id", "id 'Bad' is not valid").location.line == 4
+    assert one(found, "t.list[1].detail", "expected text here").location.line == 8
