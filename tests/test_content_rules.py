@@ -574,3 +574,8 @@ def test_a_list_members_mistakes_are_reported_at_the_line_of_the_field(tmp_path:
     found = problems(tmp_path, en_GB___t__yaml=text)
     assert one(found, "t.list[0].id", "id 'Bad' is not valid").location.line == 4
     assert one(found, "t.list[1].detail", "expected text here").location.line == 8
+
+
+def test_a_nation_placeholder_with_a_dot_in_its_key_names_the_whole_key(tmp_path: Path):
+    found = problems(tmp_path, en_GB___t__yaml='title: "T"\ncall: "Ask {nation.role.x}"\n')
+    assert any("the nations have no key 'role.x'" in p.message and p.key == "t.call" for p in found)
