@@ -161,6 +161,8 @@ def test_columns_needed_counts_columns_from_each_item():
     assert _columns_needed(prefix, step, 2) == [2, 1, 1, 0]
     assert _columns_needed(prefix, step, 3) == [1, 1, 1, 0]
     assert _columns_needed(prefix, step, 0) == [IMPOSSIBLE, IMPOSSIBLE, IMPOSSIBLE, 0]
+    prefix, step = _exact([3.0, 1.0, 1.0], 0.0)  # the first item alone is taller than the cap
+    assert _columns_needed(prefix, step, 2) == [IMPOSSIBLE, 1, 1, 0]
     prefix, step = _exact([1.0, 1.0, 1.0], 1.0)  # a gap between items in a column
     assert _columns_needed(prefix, step, 3) == [2, 1, 1, 0]
     assert _columns_needed(prefix, step, 2) == [3, 2, 1, 0]
@@ -196,6 +198,14 @@ def test_an_arrangement_with_a_word_too_wide_for_its_line_does_not_fit_though_it
     doc = lay(tmp_path, page_alts("{name: wide-word, change: {a: {text: [t.long]}}}", "{name: plain}", box=box),
               texts={"long": "Antidisestablishmentarianism"})
     assert doc.fit == {"p": "plain"}
+
+
+@pytest.mark.parametrize("h, chosen", [(24.0 * 25.4 / 72, "small"), (24.6 * 25.4 / 72, "as-is")])
+def test_an_arrangement_whose_box_overflows_by_a_point_does_not_fit(tmp_path: Path, h: float, chosen: str):
+    """Two lines (25 pt) in 24 pt overflow by 1 pt, past the 0.5 pt tolerance; in 24.6 pt they fit."""
+    box = f"{{name: a, kind: text, x: 10, y: 10, w: 30, h: {h!r}, text: t.six}}"
+    doc = lay(tmp_path, page_alts("{name: as-is}", "{name: small, change: {a: {style: small}}}", box=box))
+    assert doc.fit == {"p": chosen}
 
 
 def test_only_the_printed_arrangements_contacts_and_faces_are_the_documents(tmp_path: Path):
@@ -239,20 +249,21 @@ pages:
         kind: stack
         x: 0
         y: 0
-        w: 100
+        w: 90
         h: 100
         boxes:
           - {name: a, kind: text, text: t.one}
       - name: g
         kind: grid
         columns: 1
-        x: 110
+        x: 100
         y: 0
-        w: 90
+        w: 50
         h: 100
         boxes:
           - {name: b, kind: text, text: t.one}
       - {name: c, kind: text, x: 0, y: 150, w: 100, h: 20, text: t.one}
+      - {name: d, kind: text, x: 160, y: 0, w: 40, h: 20, text: t.one}
 """
 
 
@@ -266,7 +277,8 @@ def test_the_band_runs_across_the_top_and_a_stack_or_grid_there_flows_below_it(t
     assert band.needed == pytest.approx(blk_h) and band.background == "sun"
     assert report(page, "a").rect.y1 == pytest.approx(band.rect.y)
     assert report(page, "b").rect.y1 == pytest.approx(band.rect.y)
-    assert report(page, "c").rect.y1 == pytest.approx(page.trim.y1 - mm(150))  # an absolute box stays put
+    assert report(page, "c").rect.y1 == pytest.approx(page.trim.y1 - mm(150))  # an absolute box stays put,
+    assert report(page, "d").rect.y1 == pytest.approx(page.trim.y1)  # under the band too (it must leave room itself)
     fill = next(f for f in page.fills if f.box == "draft-band")
     assert fill.colour == "sun" and fill.rect.y1 == pytest.approx(band.rect.y1)
     assert lines[0].y == pytest.approx(band.rect.y1 - mm(5) - 6.475)  # the words start at the safe zone
@@ -276,8 +288,9 @@ def test_the_band_runs_across_the_top_and_a_stack_or_grid_there_flows_below_it(t
 
 
 def test_at_the_foot_the_band_sits_on_the_trims_bottom_edge(tmp_path: Path):
-    body = TOP_STACK_AND_GRID.replace("y: 0\n        w: 100", "y: 197\n        w: 100").replace(
-        "y: 0\n        w: 90", "y: 197\n        w: 90")
+    body = TOP_STACK_AND_GRID.replace("y: 0\n        w: 90", "y: 197\n        w: 90").replace(
+        "y: 0\n        w: 50", "y: 197\n        w: 50")
+    assert body.count("y: 197") == 2
     page = draft(tmp_path, body, band="bottom").pages[0]
     band = report(page, "draft-band")
     lines = [ln for ln in page.lines if ln.box == "draft-band"]
