@@ -256,3 +256,19 @@ def test_the_memo_is_emptied_when_it_passes_twenty_thousand_paragraphs():
     assert len(fonts.blocks) == 20_001
     ts(fonts).set([Span("b")], BODY, 30.0)
     assert len(fonts.blocks) == 1
+
+
+def test_a_line_fits_to_the_millionth_of_a_point_and_not_past_it():
+    """45 pt of words in 44.999999 pt: within the 1e-6 pt allowed for rounding, to the last bit."""
+    assert 44.999999 + 1e-6 == 45.0
+    assert texts(ts().set([Span("aaaa bbbb")], BODY, 44.999999)) == ["aaaa bbbb"]
+    assert texts(ts().set([Span("aaaa bbbb")], BODY, 44.99999)) == ["aaaa", "bbbb"]
+
+
+def test_widths_a_ten_thousandth_of_a_point_apart_are_set_apart():
+    """The memo's key rounds the width to 4 places: 45 and 44.9996 pt are different paragraphs."""
+    t = ts()
+    assert texts(t.set([Span("aaaa bbbb")], BODY, 45.0)) == ["aaaa bbbb"]
+    assert texts(t.set([Span("aaaa bbbb")], BODY, 44.9996)) == ["aaaa", "bbbb"]
+    assert texts(t.set([Span("aaaa bbbb")], BODY, 50.0, indent=5.0)) == ["aaaa bbbb"]
+    assert texts(t.set([Span("aaaa bbbb")], BODY, 50.0, indent=5.0004)) == ["aaaa", "bbbb"]
