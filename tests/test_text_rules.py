@@ -272,3 +272,14 @@ def test_widths_a_ten_thousandth_of_a_point_apart_are_set_apart():
     assert texts(t.set([Span("aaaa bbbb")], BODY, 44.9996)) == ["aaaa", "bbbb"]
     assert texts(t.set([Span("aaaa bbbb")], BODY, 50.0, indent=5.0)) == ["aaaa bbbb"]
     assert texts(t.set([Span("aaaa bbbb")], BODY, 50.0, indent=5.0004)) == ["aaaa", "bbbb"]
+
+
+def test_an_address_begun_on_a_line_continues_on_as_many_lines_as_it_needs():
+    blk = ts().set([Span("see "), *addr("https://ab.org/cdef/gh/ij")], BODY, 65.0)  # 13 characters a line
+    assert texts(blk) == ["see https://", "ab.org/cdef/", "gh/ij"]
+
+
+def test_an_address_a_little_too_wide_for_the_rest_of_the_line_still_starts_on_it():
+    """"see https://ab" is 70 pt in 65: the address is 5 pt too wide for what is left, and its
+    first part fits there."""
+    assert texts(ts().set([Span("see "), *addr("https://ab")], BODY, 65.0)) == ["see https://", "ab"]
