@@ -678,3 +678,22 @@ def test_a_page_alternative_narrows_the_alternatives_of_a_box_inside_a_stack(tmp
     d["pages"][0]["alternatives"][0]["change"]["b"]["alternatives"] = ["three"]
     assert "unknown alternative of box b 'three'" in keys(tmp_path / "2", content, d)[
         "pages[0].alternatives[0].change.b.alternatives"]
+
+
+@pytest.mark.parametrize("field, value", [("kind", "fill"), ("x", 5), ("y", 5), ("w", 5), ("h", 5),
+                                          ("boxes", [{"name": "z", "kind": "fill"}]),
+                                          ("alternatives", [{"name": "z"}])])
+def test_an_alternative_may_not_change_what_a_box_is_or_where_it_sits(tmp_path: Path, content: Content, field: str,
+                                                                      value: Any):
+    found = keys(tmp_path, content, with_box(alternatives=[{"name": "x", field: value}]))
+    assert "unknown key" in found[f"{A}.alternatives[0].{field}"]
+    if field != "alternatives":  # a page's arrangement may narrow a box's alternatives (tested above)
+        d = base()
+        d["pages"][0]["alternatives"] = [{"name": "p2", "change": {"a": {field: value}}}]
+        assert "unknown key" in keys(tmp_path / "2", content, d)[f"pages[0].alternatives[0].change.a.{field}"]
+
+
+def test_a_pages_arrangement_may_not_rename_a_box(tmp_path: Path, content: Content):
+    d = base()
+    d["pages"][0]["alternatives"] = [{"name": "p2", "change": {"a": {"name": "b"}}}]
+    assert "unknown key" in keys(tmp_path, content, d)["pages[0].alternatives[0].change.a.name"]

@@ -283,3 +283,19 @@ def test_an_address_a_little_too_wide_for_the_rest_of_the_line_still_starts_on_i
     """"see https://ab" is 70 pt in 65: the address is 5 pt too wide for what is left, and its
     first part fits there."""
     assert texts(ts().set([Span("see "), *addr("https://ab")], BODY, 65.0)) == ["see https://", "ab"]
+
+
+def test_after_an_address_the_line_goes_on_from_the_end_of_its_last_part():
+    """"gh/ij" is 25 pt: "andmore" (35 pt) and a space fill the 65 pt line exactly."""
+    blk = ts().set([Span("see "), *addr("https://ab.org/cdef/gh/ij"), Span(" andmore")], BODY, 65.0)
+    assert texts(blk) == ["see https://", "ab.org/cdef/", "gh/ij andmore"]
+
+
+@pytest.mark.parametrize("width, too_wide", [(29.5, True), (29.999999, False), (30.0, False)])
+def test_a_word_is_too_wide_from_a_millionth_of_a_point_past_the_line(width: float, too_wide: bool):
+    assert bool(ts().set([Span("bbbbbb")], BODY, width).too_wide) is too_wide  # 30 pt
+
+
+def test_a_part_of_an_address_exactly_as_wide_as_the_line_is_kept_whole():
+    """"ab.org/cdef/" is 60 pt, the line 60: it goes whole on a line of its own, not broken at its dot."""
+    assert texts(ts().set(addr("https://ab.org/cdef/"), BODY, 60.0)) == ["https://", "ab.org/cdef/"]
