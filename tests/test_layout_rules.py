@@ -697,3 +697,10 @@ def test_a_pages_arrangement_may_not_rename_a_box(tmp_path: Path, content: Conte
     d = base()
     d["pages"][0]["alternatives"] = [{"name": "p2", "change": {"a": {"name": "b"}}}]
     assert "unknown key" in keys(tmp_path, content, d)["pages[0].alternatives[0].change.a.name"]
+
+
+@pytest.mark.parametrize("field", ["style", "valign", "show", "gap", "when", "bullet"])
+def test_an_alternative_may_not_set_to_null_what_a_box_always_has(tmp_path: Path, content: Content, field: str):
+    found = keys(tmp_path, content, with_box(alternatives=[{"name": "x", field: None}]))
+    assert f"{A}.alternatives[0].{field}" in found
+    assert keys(tmp_path / "2", content, with_box(alternatives=[{"name": "x", "background": None}])) == {}

@@ -296,6 +296,20 @@ def test_a_word_is_too_wide_from_a_millionth_of_a_point_past_the_line(width: flo
     assert bool(ts().set([Span("bbbbbb")], BODY, width).too_wide) is too_wide  # 30 pt
 
 
-def test_a_part_of_an_address_exactly_as_wide_as_the_line_is_kept_whole():
-    """"ab.org/cdef/" is 60 pt, the line 60: it goes whole on a line of its own, not broken at its dot."""
-    assert texts(ts().set(addr("https://ab.org/cdef/"), BODY, 60.0)) == ["https://", "ab.org/cdef/"]
+@pytest.mark.parametrize("width, lines", [
+    (80.0, ["https://x/", "ab.cdefghijklmn/"]),  # "ab.cdefghijklmn/" is 80 pt: exactly the line, kept whole
+    (79.5, ["https://x/ab", ".cdefghijklmn/"]),  # half a point too wide: broken before its dot
+])
+def test_a_part_of_an_address_is_broken_at_its_dots_only_when_wider_than_the_line(width: float, lines: list[str]):
+    blk = ts().set(addr("https://x/ab.cdefghijklmn/"), BODY, width)
+    assert texts(blk) == lines and blk.too_wide == []
+
+
+def test_an_opening_bracket_stays_with_the_first_part_of_an_address():
+    blk = ts().set([Span("("), *addr("https://ab.org/cdef/gh"), Span(")")], BODY, 60.0)
+    assert texts(blk) == ["(https://", "ab.org/cdef/", "gh)"]
+
+
+def test_a_word_with_one_hyphen_breaks_there():
+    blk = ts().set([Span("Smithsonian-Jones")], BODY, 60.0)
+    assert texts(blk) == ["Smithsonian-", "Jones"] and blk.too_wide == []
