@@ -704,3 +704,9 @@ def test_an_alternative_may_not_set_to_null_what_a_box_always_has(tmp_path: Path
     found = keys(tmp_path, content, with_box(alternatives=[{"name": "x", field: None}]))
     assert f"{A}.alternatives[0].{field}" in found
     assert keys(tmp_path / "2", content, with_box(alternatives=[{"name": "x", "background": None}])) == {}
+
+
+def test_a_pages_arrangement_that_narrows_a_boxs_alternatives_names_at_least_one(tmp_path: Path, content: Content):
+    d = with_box(alternatives=[{"name": "one"}, {"name": "two"}])
+    d["pages"][0]["alternatives"] = [{"name": "p1", "change": {"a": {"alternatives": []}}}]
+    assert "at least 1 needed" in keys(tmp_path, content, d)["pages[0].alternatives[0].change.a.alternatives"]
