@@ -710,3 +710,9 @@ def test_a_pages_arrangement_that_narrows_a_boxs_alternatives_names_at_least_one
     d = with_box(alternatives=[{"name": "one"}, {"name": "two"}])
     d["pages"][0]["alternatives"] = [{"name": "p1", "change": {"a": {"alternatives": []}}}]
     assert "at least 1 needed" in keys(tmp_path, content, d)["pages[0].alternatives[0].change.a.alternatives"]
+
+
+def test_a_page_with_alternatives_lists_at_least_one(tmp_path: Path, content: Content):
+    d = base()
+    d["pages"][0]["alternatives"] = []
+    assert "at least 1 needed" in keys(tmp_path, content, d)["pages[0].alternatives"]

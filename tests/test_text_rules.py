@@ -313,3 +313,21 @@ def test_an_opening_bracket_stays_with_the_first_part_of_an_address():
 def test_a_word_with_one_hyphen_breaks_there():
     blk = ts().set([Span("Smithsonian-Jones")], BODY, 60.0)
     assert texts(blk) == ["Smithsonian-", "Jones"] and blk.too_wide == []
+
+
+def test_an_address_whose_part_is_half_a_point_too_wide_and_has_no_dot_is_refused():
+    blk = ts().set(addr("https://abcdefghijklmno/"), BODY, 79.5)  # "abcdefghijklmno/" is 80 pt
+    assert blk.too_wide == [("https://abcdefghijklmno/", 79.5)]
+
+
+def test_what_is_glued_after_a_hyphenated_name_stays_with_its_last_part():
+    blk = ts().set([*name("Abcdefghij"), Span(",")], BODY, 30.0)
+    assert texts(blk) == ["Abcde-", "fghij,"]
+
+
+def test_a_name_half_a_point_too_wide_is_hyphenated():
+    assert texts(ts().set(name("Abcdefghij"), BODY, 49.5)) == ["Abcdefgh-", "ij"]  # 50 pt in 49.5
+
+
+def test_a_name_in_a_column_two_letters_wide_may_be_hyphenated_after_one_letter():
+    assert texts(ts().set(name("Abc"), BODY, 10.0)) == ["A-", "bc"]  # one letter and a hyphen: 10 pt
