@@ -716,3 +716,7 @@ def test_a_page_with_alternatives_lists_at_least_one(tmp_path: Path, content: Co
     d = base()
     d["pages"][0]["alternatives"] = []
     assert "at least 1 needed" in keys(tmp_path, content, d)["pages[0].alternatives"]
+
+
+def test_a_layout_with_a_pages_list_has_at_least_one_page(tmp_path: Path, content: Content):
+    assert "at least 1 needed" in keys(tmp_path, content, base(pages=[]))["pages"]

@@ -331,3 +331,21 @@ def test_a_name_half_a_point_too_wide_is_hyphenated():
 
 def test_a_name_in_a_column_two_letters_wide_may_be_hyphenated_after_one_letter():
     assert texts(ts().set(name("Abc"), BODY, 10.0)) == ["A-", "bc"]  # one letter and a hyphen: 10 pt
+
+
+class Italic(HalfEm):
+    """HalfEm with an italic face of its own, so a test can see which face a space is set in."""
+
+    def split(self, text: str, family: str, bold: bool, italic: bool):
+        from .flowkit import HalfEmFace
+
+        return [(HalfEmFace("halfem" + ("-bold" if bold else "") + ("-italic" if italic else "")), text, False)]
+
+
+def test_the_space_before_a_word_of_several_pieces_comes_first_in_the_first_pieces_face():
+    blk = ts(Italic()).set([Span("call "), Span("(", bold=True, italic=True), Span("0800", nobreak=True),
+                            Span(")")], BODY, 200.0)
+    (ln,) = blk.lines
+    assert "".join(r.text for r in ln.runs) == "call (0800)"
+    assert [(r.text, r.font) for r in ln.runs] == [("call", "halfem"), (" (", "halfem-bold-italic"),
+                                                   ("0800)", "halfem")]
