@@ -298,6 +298,7 @@ def test_a_word_is_too_wide_from_a_millionth_of_a_point_past_the_line(width: flo
 
 @pytest.mark.parametrize("width, lines", [
     (80.0, ["https://x/", "ab.cdefghijklmn/"]),  # "ab.cdefghijklmn/" is 80 pt: exactly the line, kept whole
+    (79.999999, ["https://x/", "ab.cdefghijklmn/"]),  # and within the millionth of a point allowed
     (79.5, ["https://x/ab", ".cdefghijklmn/"]),  # half a point too wide: broken before its dot
 ])
 def test_a_part_of_an_address_is_broken_at_its_dots_only_when_wider_than_the_line(width: float, lines: list[str]):
@@ -349,3 +350,22 @@ def test_the_space_before_a_word_of_several_pieces_comes_first_in_the_first_piec
     assert "".join(r.text for r in ln.runs) == "call (0800)"
     assert [(r.text, r.font) for r in ln.runs] == [("call", "halfem"), (" (", "halfem-bold-italic"),
                                                    ("0800)", "halfem")]
+
+
+def test_a_name_fills_a_line_to_the_millionth_of_a_point():
+    """30 pt of room less a millionth: "Abcde-" (30 pt) and then "fghijk" (30 pt) each fill a line."""
+    assert texts(ts().set(name("Abcdefghijk"), BODY, 29.999999)) == ["Abcde-", "fghijk"]
+
+
+class Missing(HalfEm):
+    """HalfEm whose faces have no "ŵ"."""
+
+    def split(self, text: str, family: str, bold: bool, italic: bool):
+        from .flowkit import REGULAR
+
+        return [(REGULAR, ch, ch == "ŵ") for ch in text]
+
+
+def test_characters_no_face_has_are_recorded():
+    blk = ts(Missing()).set([Span("aŵb ŵ")], BODY, 200.0)
+    assert blk.missing == ["ŵ", "ŵ"] and ts().set([Span("aŵb")], BODY, 200.0).missing == []
