@@ -720,3 +720,18 @@ def test_a_page_with_alternatives_lists_at_least_one(tmp_path: Path, content: Co
 
 def test_a_layout_with_a_pages_list_has_at_least_one_page(tmp_path: Path, content: Content):
     assert "at least 1 needed" in keys(tmp_path, content, base(pages=[]))["pages"]
+
+
+def test_without_chains_a_layout_is_checked_in_every_locale_of_the_content(tmp_path: Path, content: Content):
+    d = base()
+    d["pages"][0]["boxes"][0]["text"] = "t.nope"
+    got = run(tmp_path, content, d, chains=None)
+    assert isinstance(got, list) and any("content key 't.nope' (en-GB)" in p.message for p in got)
+
+
+def test_a_bilingual_layout_built_with_a_fallback_is_checked(tmp_path: Path, content: Content):
+    """Welsh falling back to English: the chain starts with cy, the layout's first language, so it is checked."""
+    d = base(languages=["cy", "en-GB"])
+    d["pages"][0]["boxes"][0]["text"] = "t.nope"
+    got = run(tmp_path, content, d, chains=[["cy", "en-GB"]])
+    assert isinstance(got, list) and any("content key 't.nope' (cy)" in p.message for p in got)
