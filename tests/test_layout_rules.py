@@ -735,3 +735,9 @@ def test_a_bilingual_layout_built_with_a_fallback_is_checked(tmp_path: Path, con
     d["pages"][0]["boxes"][0]["text"] = "t.nope"
     got = run(tmp_path, content, d, chains=[["cy", "en-GB"]])
     assert isinstance(got, list) and any("content key 't.nope' (cy)" in p.message for p in got)
+
+
+def test_without_chains_a_layout_of_named_languages_is_checked_in_those_not_in_every_locale(
+        tmp_path: Path, content: Content):
+    got = run(tmp_path, content, base(languages=["cy"]), chains=None)  # the content has no Welsh
+    assert isinstance(got, list) and any("content key 't.title' (cy)" in p.message for p in got)
