@@ -741,3 +741,12 @@ def test_without_chains_a_layout_of_named_languages_is_checked_in_those_not_in_e
         tmp_path: Path, content: Content):
     got = run(tmp_path, content, base(languages=["cy"]), chains=None)  # the content has no Welsh
     assert isinstance(got, list) and any("content key 't.title' (cy)" in p.message for p in got)
+
+
+def test_a_layout_of_one_language_built_with_a_fallback_is_checked_along_that_chain(tmp_path: Path):
+    """A text only the Welsh has is fine for a Welsh layout built Welsh-then-English."""
+    welsh = load_content(content_folder(tmp_path / "c", welsh={"title": "T", "cyonly": "Dim ond"}))
+    d = base(languages=["cy"])
+    d["pages"][0]["boxes"][0]["text"] = "t.cyonly"
+    got = run(tmp_path, welsh, d, chains=[["cy", "en-GB"]])
+    assert isinstance(got, dict), [p.message for p in got]
