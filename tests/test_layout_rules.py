@@ -750,3 +750,15 @@ def test_a_layout_of_one_language_built_with_a_fallback_is_checked_along_that_ch
     d["pages"][0]["boxes"][0]["text"] = "t.cyonly"
     got = run(tmp_path, welsh, d, chains=[["cy", "en-GB"]])
     assert isinstance(got, dict), [p.message for p in got]
+
+
+def test_a_page_arrangement_narrowing_the_alternatives_of_no_box_is_one_problem(tmp_path: Path, content: Content):
+    found = keys(tmp_path, content, page_alts_of({"name": "x", "change": {"zz": {"alternatives": ["one"]}}}))
+    assert list(found) == ["pages[0].alternatives[0].change.zz"] and "no box 'zz' on page p" in found[
+        "pages[0].alternatives[0].change.zz"]
+
+
+def page_alts_of(*alts: dict) -> dict:
+    d = base()
+    d["pages"][0]["alternatives"] = list(alts)
+    return d
