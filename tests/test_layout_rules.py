@@ -762,3 +762,8 @@ def page_alts_of(*alts: dict) -> dict:
     d = base()
     d["pages"][0]["alternatives"] = list(alts)
     return d
+
+
+def test_where_a_box_sits_is_reported_once_not_again_for_each_alternative(tmp_path: Path, content: Content):
+    found = keys(tmp_path, content, stack(kid(x=5, alternatives=[{"name": "one"}, {"name": "two"}])))
+    assert list(found) == [f"{A}.boxes[0].x"]
