@@ -753,3 +753,48 @@ def test_the_commit_shield_works_in_a_thread_that_cannot_catch_ctrl_c(tmp_path: 
     t.start()
     t.join()
     assert ran == [True]
+
+
+def test_an_earlier_builds_meta_files_are_kept_only_when_safe_and_present(tmp_path: Path):
+    """The manifest's ``meta`` list carries over files of earlier commits (a reprint list), but a
+    name that climbs out of the folder, or a file no longer there, is not carried into the new one."""
+    out = tmp_path / "out"
+    man = ours(out, ["poster-a4.pdf"])
+    (out / "notes.json").write_text("{}", encoding="utf-8")
+    man["meta"] = ["notes.json", "../outside.json", "gone.json", 7]
+    (out / "manifest.json").write_text(json.dumps(man), encoding="utf-8")
+    (tmp_path / "outside.json").write_text("{}", encoding="utf-8")
+    build(out, ["poster-a3.pdf"], Claim(frozenset({(None, E, "en-GB")}), full=False))
+    assert read_manifest(out)["meta"] == ["notes.json"]
+
+
+def test_a_file_that_cannot_be_staged_stops_the_build_in_a_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    stage = tmp_path / "stage"
+    stage.mkdir()
+
+    def full(self, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    with pytest.raises(OutputError) as got:
+        write_staged(stage, tmp_path / "out", "poster-a4.pdf", b"data")
+    assert "space" in str(got.value).lower()
+
+
+def test_the_journal_is_complete_on_disk_when_it_is_flushed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The journal is the commit point: when it is fsynced, its bytes must already be in the file
+    (written and flushed), or a power cut could leave a journal that says nothing."""
+    seen: list[bytes] = []
+    real = os.fsync
+
+    def spy(fd: int) -> None:
+        path = os.readlink(f"/proc/self/fd/{fd}")
+        if Path(path).name == "journal.tmp":  # written in the staging folder, then renamed into place
+            seen.append(Path(path).read_bytes())
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", spy)
+    out = tmp_path / "out"
+    ours(out, ["poster-a4.pdf"])
+    build(out, ["poster-a3.pdf"], Claim(frozenset({(None, E, "en-GB")}), full=False))
+    assert seen and all(json.loads(b) for b in seen)
