@@ -798,3 +798,47 @@ def test_the_journal_is_complete_on_disk_when_it_is_flushed(tmp_path: Path, monk
     ours(out, ["poster-a4.pdf"])
     build(out, ["poster-a3.pdf"], Claim(frozenset({(None, E, "en-GB")}), full=False))
     assert seen and all(json.loads(b) for b in seen)
+
+
+def test_a_derived_file_is_removed_only_when_it_is_ours(tmp_path: Path):
+    """A contact sheet a build would remove (nothing left for it to show) is removed only if a
+    manifest of ours lists it: a file of yours at that name stays."""
+    out = tmp_path / "out"
+    ours(out, ["poster-a4.pdf"])
+    (out / "previews").mkdir()
+    (out / "previews" / "index.html").write_text("mine", encoding="utf-8")
+    done = build(out, ["poster-a3.pdf"], Claim(frozenset({(None, E, "en-GB")}), full=False),
+                 derive=lambda man: {"previews/index.html": None})
+    assert "previews/index.html" not in done.removed
+    assert (out / "previews" / "index.html").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_preview_belongs_to_the_scope_its_pdfs_entry_says(tmp_path: Path):
+    man = {"files": [{"path": "oakwood/poster-a4.pdf", "school": "oakwood", "locale": "cy", "layout": "poster-a4"}],
+           "previews": ["previews/oakwood/poster-a4-p1.png"], "web": ["oakwood/web/poster-a4.html"]}
+    got = {path: scope for _, path, _, scope, _ in outfolder._described(man)}
+    assert got["previews/oakwood/poster-a4-p1.png"] == ("oakwood", E, "cy")  # the PDF's entry, not the path
+    assert got["oakwood/web/poster-a4.html"] == ("oakwood", E, "en-GB")  # a web copy is read from its path
+
+
+def test_a_build_into_a_folder_whose_parents_do_not_exist_yet(tmp_path: Path):
+    out = tmp_path / "new" / "deeper" / "out"
+    build(out, ["poster-a4.pdf"], Claim(frozenset({(None, E, "en-GB")}), full=False))
+    assert (out / "poster-a4.pdf").read_bytes() == b"new poster-a4.pdf"
+
+
+def test_the_lock_of_a_folder_that_cannot_be_opened_is_a_sentence(tmp_path: Path):
+    with pytest.raises(OutputError):
+        with outfolder._locked(tmp_path / "missing"):
+            pass
+
+
+def test_every_folder_a_file_was_moved_into_is_flushed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A rename is on disk only once its folder is flushed: each folder the commit placed a file in."""
+    flushed: list[Path] = []
+    real = outfolder._fsync_dir
+    monkeypatch.setattr(outfolder, "_fsync_dir", lambda folder: (flushed.append(Path(folder)), real(folder)))
+    out = tmp_path / "out"
+    build(out, ["oakwood/poster-a4.pdf", "oakwood/cy/poster-a4.pdf"],
+          Claim(frozenset({("oakwood", E, "en-GB"), ("oakwood", E, "cy")}), full=False))
+    assert {out / "oakwood", out / "oakwood" / "cy", out} <= set(flushed)
