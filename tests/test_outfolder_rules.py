@@ -842,3 +842,23 @@ def test_every_folder_a_file_was_moved_into_is_flushed(tmp_path: Path, monkeypat
     build(out, ["oakwood/poster-a4.pdf", "oakwood/cy/poster-a4.pdf"],
           Claim(frozenset({("oakwood", E, "en-GB"), ("oakwood", E, "cy")}), full=False))
     assert {out / "oakwood", out / "oakwood" / "cy", out} <= set(flushed)
+
+
+def test_a_commit_keeps_the_reprint_records_of_the_files_it_keeps(tmp_path: Path):
+    """A national build keeps a school's files; their records (what each box printed, for the next
+    reprint list) must travel into the new manifest with them, or the school's next list is empty."""
+    from cseprint import changes
+
+    out = tmp_path / "out"
+    man = ours(out, ["oakwood/poster-a4.pdf"])
+    body = {"boxes": {"1/headline": "t1"}, "edition_boxes": []}
+    rid = changes.text_id(body)
+    man["files"][0]["record"] = rid
+    man[changes.RECORDS] = {rid: body}
+    man[changes.TEXTS] = {"t1": ["products.headline: Report it"]}
+    (out / "manifest.json").write_text(json.dumps(man), encoding="utf-8")
+    build(out, ["poster-a4.pdf"], Claim(frozenset({(None, E, "en-GB")}), full=False))
+    now = read_manifest(out)
+    kept = next(f for f in now["files"] if f["path"] == "oakwood/poster-a4.pdf")
+    assert now[changes.RECORDS][kept["record"]] == body
+    assert now[changes.TEXTS] == {"t1": ["products.headline: Report it"]}
