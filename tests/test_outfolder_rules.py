@@ -862,3 +862,20 @@ def test_a_commit_keeps_the_reprint_records_of_the_files_it_keeps(tmp_path: Path
     kept = next(f for f in now["files"] if f["path"] == "oakwood/poster-a4.pdf")
     assert now[changes.RECORDS][kept["record"]] == body
     assert now[changes.TEXTS] == {"t1": ["products.headline: Report it"]}
+
+
+@pytest.mark.parametrize("entry, scope", [
+    ({"school": "oakwood", "nation": "wales", "locale": "cy"}, ("oakwood", None, "cy")),
+    ({"school": "", "nation": "wales", "locale": "cy"}, (None, "wales", "cy")),  # an empty id is no school
+    ({"school": 7, "nation": "scotland"}, (None, "scotland", None)),  # nor is a number
+    ({"nation": "wales", "locale": "en-GB"}, (None, "wales", "en-GB")),
+    ({"nation": ""}, (None, "england", None)),  # entries from before nations were England's
+    ({"nation": 3}, (None, "england", None)),
+    ({}, (None, "england", None)),
+])
+def test_which_build_owns_an_entry(entry: dict, scope: tuple):
+    """The reprint list's owner of a file: a school's files are the school's whatever its nation;
+    national files are their nation's, and an entry without a nation is England's."""
+    from cseprint.changes import scope_of
+
+    assert scope_of(entry) == scope
