@@ -400,12 +400,19 @@ def test_each_page_is_reported_with_its_number(built):
 
 # --- PDF/X-1a: what it forbids, each found in a file that is otherwise right ---------------------------------
 
-def broken(data: bytes, change) -> bytes:
+def saved(data: bytes, change=None, **save) -> bytes:
+    """``data`` read with pikepdf, changed by ``change`` (if given) and written back as PDF 1.4
+    without object streams (``save`` passes pikepdf's other options)."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        change(pdf)
+        if change:
+            change(pdf)
         out = io.BytesIO()
-        pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.disable, min_version="1.4")
+        pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.disable, min_version="1.4", **save)
         return out.getvalue()
+
+
+def broken(data: bytes, change) -> bytes:
+    return saved(data, change)
 
 
 def _resource(key: str, value):
@@ -602,15 +609,6 @@ def test_a_line_whose_last_run_ends_in_a_hyphen_is_still_compared_without_it(bui
 
 
 # --- PDF/X: the trailer, the output intent and the page boxes, read back by check_pdfx ---------------------
-
-def saved(data: bytes, change=None, **save) -> bytes:
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        if change:
-            change(pdf)
-        out = io.BytesIO()
-        pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.disable, min_version="1.4", **save)
-        return out.getvalue()
-
 
 def test_pdf_x_refuses_an_encrypted_file(built):
     good = built["poster-a4 print-shop"].data
