@@ -3,9 +3,11 @@
 The tests set ``CSEPRINT_FAULT`` and run a real build in a subprocess; at the
 named point the process kills itself with SIGKILL (nothing runs after it, no
 ``finally``, no flush: what a power cut or ``kill -9`` leaves), interrupts
-itself (SIGINT, as Ctrl-C does), or hangs. The format is::
+itself (SIGINT, as Ctrl-C does), hangs, or meets an I/O error (``eio``: an
+``OSError`` raised there, as a failing disk or a yanked USB stick would). The
+format is::
 
-    CSEPRINT_FAULT=<point>[#<n>][@kill|int|hang]
+    CSEPRINT_FAULT=<point>[#<n>][@kill|int|hang|eio]
 
 ``#n`` picks the n-th time the point is reached (default the first), and the
 action defaults to ``kill``. Unset, each call is one dictionary look-up.
@@ -14,6 +16,7 @@ The points are listed in ``POINTS``; the tests walk through all of them.
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import time
@@ -57,6 +60,8 @@ def fault(point: str) -> None:
     _seen[point] = _seen.get(point, 0) + 1
     if _seen[point] != nth:
         return
+    if action == "eio":
+        raise OSError(errno.EIO, "Input/output error", f"fault injected at {point}")
     if action == "hang":
         while True:
             time.sleep(60)

@@ -415,6 +415,7 @@ class Stage:
     def __init__(self, out: Path):
         self.out = out
         self.digests: dict[str, str] = {}  # files staged by this process: path -> sha256
+        self.journalled = False  # a commit's journal names this folder
         self._fd: int | None = None
         try:
             out.mkdir(parents=True, exist_ok=True)
@@ -430,7 +431,10 @@ class Stage:
         self.digests[rel] = write_staged(self.path, self.out, rel, data)
 
     def close(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
+        """Remove the folder, unless a commit that failed half-way left its journal pointing here:
+        then the folder holds the files the next build's recovery moves into place."""
+        if not (self.journalled and (self.out / JOURNAL).exists()):
+            shutil.rmtree(self.path, ignore_errors=True)
         if self._fd is not None and self._fd >= 0:
             os.close(self._fd)
             self._fd = None
@@ -507,6 +511,7 @@ def commit(stage: Stage, files: dict[str, str], man: dict, claim: Claim, meta: d
                 os.fsync(f.fileno())
             fault("journal-written")
             os.replace(tmp, out / JOURNAL)
+            stage.journalled = True
             _fsync_dir(out)
         except OSError as exc:
             raise output_error(out, exc) from None

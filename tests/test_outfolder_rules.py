@@ -15,6 +15,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import signal
 from pathlib import Path
 
@@ -879,3 +880,124 @@ def test_which_build_owns_an_entry(entry: dict, scope: tuple):
     from cseprint.changes import scope_of
 
     assert scope_of(entry) == scope
+
+
+# --- faults inside the commit's own steps --------------------------------------------------------------
+
+def no_space(path) -> OSError:
+    return OSError(errno.ENOSPC, "No space left on device", str(path))
+
+
+def test_a_journal_that_cannot_be_written_stops_the_commit_with_nothing_changed(tmp_path: Path,
+                                                                                 monkeypatch: pytest.MonkeyPatch):
+    """The journal is the commit point: if it cannot be put in place, no file may move."""
+    out = tmp_path / "out"
+    ours(out, ["poster-a4.pdf", "old.pdf"])
+    before = {p: (out / p).read_bytes() for p in tree(out)}
+    real = os.replace
+
+    def replace(src, dst, *a, **kw):
+        if Path(dst).name == JOURNAL:
+            raise no_space(dst)
+        return real(src, dst, *a, **kw)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(OutputError, match=r"cannot write into .*/out/: the disk is full; .* Nothing in it was changed\."):
+        build(out, ["poster-a4.pdf"], Claim(frozenset({(None, E, "en-GB")}), full=True))
+    assert {p: (out / p).read_bytes() for p in tree(out)} == before
+    assert not (out / JOURNAL).exists()
+
+
+def test_a_fault_while_rolling_forward_keeps_the_journal_and_the_next_build_completes_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The error says the next build completes the update: so the staging folder the journal
+    names must outlive the failed build (it once was removed with it, and recovery refused)."""
+    out = tmp_path / "out"
+    ours(out, ["poster-a4.pdf", "old.pdf"])
+    real = os.replace
+
+    def replace(src, dst, *a, **kw):
+        if Path(dst).name == "poster-a4.pdf":
+            raise no_space(dst)
+        return real(src, dst, *a, **kw)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(OutputError, match=r"the disk is full; .* The update is recorded in .*/out/" + re.escape(JOURNAL)):
+        build(out, ["poster-a4.pdf"], Claim(frozenset({(None, E, "en-GB")}), full=True))
+    assert (out / JOURNAL).exists() and (out / "old.pdf").exists()
+    staged = list(out.glob(f"{STAGE_PREFIX}*"))  # kept: it holds what the journal still has to move
+    assert len(staged) == 1 and (staged[0] / "poster-a4.pdf").read_bytes() == b"new poster-a4.pdf"
+    monkeypatch.setattr(os, "replace", real)
+    got = recover(out)
+    assert not staged[0].exists()
+    assert got.interrupted and got.completed >= 2  # the poster, the removal of old.pdf and the manifest
+    assert (out / "poster-a4.pdf").read_bytes() == b"new poster-a4.pdf" and not (out / "old.pdf").exists()
+    assert [f["path"] for f in read_manifest(out)["files"]] == ["poster-a4.pdf"]
+
+
+def test_a_file_in_place_that_cannot_be_read_is_not_taken_as_the_journals(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch):
+    """Recovery trusts a file in place only if it can read it and its digest is the journal's."""
+    out = tmp_path / "out"
+    ours(out, ["poster-a4.pdf"])
+    stage = out / f"{STAGE_PREFIX}x"
+    stage.mkdir()
+    target = out / "poster-a4.pdf"
+    journal_of(out, stage, [["place", "poster-a4.pdf", sha(target.read_bytes())]])
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self == target:
+            raise OSError(errno.EIO, "Input/output error", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    with pytest.raises(OutputError, match="poster-a4.pdf is neither in the staging folder .* nor in place"):
+        recover(out)
+    assert (out / JOURNAL).exists()
+    monkeypatch.setattr(Path, "read_bytes", real)
+    assert recover(out).interrupted and not (out / JOURNAL).exists()  # readable again, it is taken
+
+
+def test_the_folder_is_flushed_after_the_journal_is_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Until the journal's removal is on disk, a power cut would replay the commit; the last flush
+    is of the output folder, with the journal gone."""
+    out = tmp_path / "out"
+    flushed: list[tuple[Path, bool]] = []
+    real = outfolder._fsync_dir
+    monkeypatch.setattr(outfolder, "_fsync_dir",
+                        lambda folder: (flushed.append((Path(folder), (out / JOURNAL).exists())), real(folder)))
+    build(out, ["poster-a4.pdf"], Claim(frozenset({(None, E, "en-GB")}), full=True))
+    assert flushed[-1] == (out, False)
+    assert (out, True) in flushed  # and once while the journal was in place: the commit point
+
+
+def test_every_folder_a_file_was_removed_from_is_flushed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """An unlink is on disk only once its folder is flushed, as for a rename."""
+    out = tmp_path / "out"
+    ours(out, ["oakwood/cy/a.pdf", "oakwood/cy/b.pdf"])
+    stage = out / f"{STAGE_PREFIX}x"
+    stage.mkdir()
+    journal_of(out, stage, [["remove", "oakwood/cy/a.pdf"]])
+    flushed: list[Path] = []
+    real = outfolder._fsync_dir
+    monkeypatch.setattr(outfolder, "_fsync_dir", lambda folder: (flushed.append(Path(folder)), real(folder)))
+    recover(out)
+    assert out / "oakwood" / "cy" in flushed and (out / "oakwood" / "cy" / "b.pdf").exists()
+
+
+def test_a_staging_folder_that_cannot_be_removed_stops_recovery_in_a_sentence(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    stale = out / f"{STAGE_PREFIX}stale"
+    stale.mkdir()
+    (stale / STAGE_MARK).write_text("x")
+
+    def rmtree(path, *a, **kw):
+        raise OSError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(outfolder.shutil, "rmtree", rmtree)
+    with pytest.raises(OutputError, match=r"cannot write into .*/out/: permission denied \(.*/out/" + re.escape(STAGE_PREFIX) + "stale\\)"):
+        recover(out)
+    assert stale.is_dir()

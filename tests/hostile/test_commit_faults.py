@@ -217,3 +217,21 @@ def test_ctrl_c_before_the_commit_writes_nothing_and_says_so(single: Scenario, t
     assert r.returncode == 130, r.stderr
     assert "interrupted; nothing was written." in r.stderr
     assert snapshot(out) == single.states["old"]  # not even a staging folder is left
+
+
+@pytest.mark.parametrize("point", ["placed#1", "removed#1", "manifest"])
+def test_a_disk_error_half_way_through_a_commit_is_completed_by_the_next_run(single: Scenario, tmp_path: Path,
+                                                                           point: str):
+    """An I/O error after the commit point: the build says the next one completes the update, exits 1,
+    and leaves what that needs (the journal and the staging folder it names); the next run does."""
+    out = tmp_path / "out"
+    shutil.copytree(single.old, out)
+    r = generate(single.ws, "--out", out, *single.args, fault=f"{point}@eio")
+    assert r.returncode == 1, r.stderr
+    assert "Traceback" not in r.stderr and "Input/output error" in r.stderr
+    assert "the next build completes it" in r.stderr, r.stderr
+    assert (out / JOURNAL).exists()
+    said = recover(single, out)
+    assert "completed an update" in said, said
+    assert which(single, out) == "new"
+    assert disagreements(out) == []
