@@ -1001,3 +1001,75 @@ def test_a_staging_folder_that_cannot_be_removed_stops_recovery_in_a_sentence(tm
     with pytest.raises(OutputError, match=r"cannot write into .*/out/: permission denied \(.*/out/" + re.escape(STAGE_PREFIX) + "stale\\)"):
         recover(out)
     assert stale.is_dir()
+
+
+def test_a_stage_is_kept_only_for_its_own_journal(tmp_path: Path):
+    """A build that never reached its commit point removes its staging folder even while another
+    build's journal is in the folder: only the stage a journal names is needed to complete it."""
+    out = tmp_path / "out"
+    stage = Stage(out)
+    other = out / f"{STAGE_PREFIX}other"
+    other.mkdir()
+    journal_of(out, other, [])
+    stage.close()
+    assert not stage.path.exists() and other.is_dir()
+
+
+def open_fds() -> set[str]:
+    return set(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts descriptors in /proc")
+def test_a_stage_closes_its_descriptor_and_can_be_closed_twice(tmp_path: Path):
+    """The web app makes a stage per request for as long as it runs: a descriptor left open per
+    build would run the server out of them after about a thousand builds."""
+    before = open_fds()
+    stage = Stage(tmp_path / "out")
+    assert len(open_fds() - before) == 1  # the one that holds the staging folder's lock
+    stage.close()
+    stage.close()
+    assert open_fds() == before
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts descriptors in /proc")
+def test_a_stage_kept_for_its_journal_is_not_held(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The staging folder a failed commit leaves must not look like a live build's: its lock goes
+    with the build, so the next build's recovery may take it."""
+    out = tmp_path / "out"
+    ours(out, ["poster-a4.pdf"])
+    before = open_fds()
+    real = os.replace
+
+    def replace(src, dst, *a, **kw):
+        if Path(dst).name == "poster-a4.pdf":
+            raise no_space(dst)
+        return real(src, dst, *a, **kw)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(OutputError):
+        build(out, ["poster-a4.pdf"], Claim(frozenset({(None, E, "en-GB")}), full=True))
+    assert open_fds() == before
+    kept = next(out.glob(f"{STAGE_PREFIX}*"))
+    fd = outfolder._try_hold(kept)
+    assert fd is not None
+    os.close(fd)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts descriptors in /proc")
+def test_flushing_a_folder_leaves_no_descriptor_open(tmp_path: Path):
+    before = open_fds()
+    outfolder._flush(tmp_path)
+    assert open_fds() == before
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts descriptors in /proc")
+def test_flushing_and_testing_a_lock_leave_no_descriptor_open(tmp_path: Path):
+    """A commit flushes a folder per file moved; recovery tests the lock of each staging folder. In
+    the web app's long-lived process, one descriptor left open each time adds up."""
+    held = outfolder._try_hold(tmp_path)
+    assert held is not None
+    before = open_fds()
+    outfolder._fsync_dir(tmp_path)
+    assert outfolder._try_hold(tmp_path) is None  # held: the descriptor it opened to ask is closed again
+    assert open_fds() == before
+    os.close(held)
