@@ -85,12 +85,17 @@ def _subset_names(tags: list[bytes]):
 
 
 def _register(name: str, path: str) -> None:
-    try:
-        font = pdfmetrics.getFont(name)
-    except KeyError:
-        font = None
-    if not isinstance(font, TaggedTTFont):
-        pdfmetrics.registerFont(TaggedTTFont(name, path))
+    # Ask the registry itself: getFont() on a name not yet registered first searches every AFM
+    # file reportlab ships for a Type 1 font of that name (about 0.5 s, once per process).
+    font = pdfmetrics.getFont(name) if name in pdfmetrics.getRegisteredFontNames() else None
+    if isinstance(font, TaggedTTFont):
+        return
+    pdfmetrics.registerFont(TaggedTTFont(name, path))
+    if not isinstance(pdfmetrics.getFont(name), TaggedTTFont):
+        # reportlab keeps the first font registered under a name (or a face name) for the life of the
+        # process and ignores the next: our subsets would silently lose their unique names
+        raise RuntimeError(f"the font {name} was registered with reportlab by other code first, as a plain "
+                           f"{type(pdfmetrics.getFont(name)).__name__}; register nothing under that name")
 
 
 def _colour(doc: Document, name: str, rgb: bool):

@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -393,6 +394,53 @@ def test_a_subset_name_follows_its_glyphs(ws: Workspace, tmp_path: Path):
     by_face = [{n.split("+")[1]: n for n in found} for found in names]
     assert by_face[0]["AtkinsonHyperlegible-Bold"] == by_face[1]["AtkinsonHyperlegible-Bold"]
     assert by_face[0]["AtkinsonHyperlegible-Regular"] != by_face[1]["AtkinsonHyperlegible-Regular"]
+
+
+
+REGISTER_THEN_RENDER = """
+import datetime as dt, re, sys
+from pathlib import Path
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from cseprint.build import Options, load
+from cseprint.compose import OFFICE, compose
+from cseprint.fonts import FontBook
+from cseprint.write_pdf import render
+
+root, today, plain_first = Path(sys.argv[1]), dt.date.fromisoformat(sys.argv[2]), sys.argv[3] == "1"
+opts = Options(content=root / "content", layouts=root / "layouts", fonts=root / "fonts", out=root / "output",
+               names=["poster-a4"], finish="office", today=today)
+content, styles, layouts = load(opts)
+(doc,) = compose(layouts["poster-a4"], styles, content, FontBook(styles, root / "fonts"), "en-GB", OFFICE)
+if plain_first:
+    for name, path in doc.fonts.items():
+        pdfmetrics.registerFont(TTFont(name, path))
+
+def searched(*a, **kw):
+    raise AssertionError("reportlab searched its AFM files for a font")
+
+pdfmetrics.bruteForceSearchForAFM = searched
+data = render(doc)
+print(" ".join(sorted({t.decode() for t in re.findall(rb"/BaseFont /([A-Z]{6})\\+", data)})))
+"""
+
+
+@pytest.mark.parametrize("plain_first", [False, True])
+def test_our_fonts_are_registered_once_and_never_taken_from_other_code(plain_first: bool):
+    """reportlab keeps the first font registered under a name for the whole process. Ours are asked
+    for by the registry (a name it lacks sends getFont through every AFM file it ships, 0.5 s), and a
+    plain TTFont registered first by other code stops the render instead of silently printing
+    subsets named AAAAAA+ (it made a benchmark's posters 30% slower and untagged)."""
+    r = subprocess.run([sys.executable, "-c", REGISTER_THEN_RENDER, str(PROJECT), str(TODAY),
+                        "1" if plain_first else "0"], capture_output=True, text=True, cwd=PROJECT, timeout=120)
+    if plain_first:
+        assert r.returncode != 0
+        assert re.search(r"RuntimeError: the font AtkinsonHyperlegible-\w+ was registered with reportlab by other "
+                         r"code first, as a plain TTFont", r.stderr), r.stderr
+    else:
+        assert r.returncode == 0, r.stderr
+        tags = r.stdout.split()  # the subset tags of the regular and the bold, e.g. TYODVZ ZOJEZB
+        assert len(tags) == 2 and "AAAAAA" not in tags, r.stdout
 
 
 # --- an independent parser --------------------------------------------------------------------------
