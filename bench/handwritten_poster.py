@@ -92,11 +92,12 @@ def load(project: Path = PROJECT) -> Poster:
             return fields.get((cid, fld)) or str(contacts[cid][fld])
         return PLACEHOLDER.sub(one, text)
 
-    used = ("poster_headline", "poster_subhead", "poster_report_heading", "qr_ceop_label", "edition_line",
+    used = ("poster_headline", "poster_subhead", "poster_report_heading", "ceop_notice", "edition_line",
             "meta_poster_title", "meta_subject")
     products = _read(content / "en-GB" / "products.yaml")
     products = {k: fill(products[k]) for k in used}
     signs = _read(content / "en-GB" / "signs.yaml")
+    names = _read(content / "en-GB" / "contact_names.yaml")  # the poster lists each contact by its short name
     payload = contacts["ceop"]["web"]
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, box_size=1)
     qr.add_data(payload.encode("utf-8"))
@@ -105,7 +106,7 @@ def load(project: Path = PROJECT) -> Poster:
     return Poster(
         palette=palette, texts=products, signs_heading=fill(signs["heading"]),
         signs=[(fill(i["label"]), fill(i["detail"])) for i in signs["items"]],
-        contacts=[(contacts[c].get("short_name") or contacts[c]["name"], contacts[c]["phone"]) for c in report],
+        contacts=[(names[c]["short"], contacts[c]["phone"]) for c in report],
         qr_payload=payload, qr_matrix=[[bool(v) for v in row] for row in qr.get_matrix()],
         author=str(edition["author"]))
 
@@ -168,11 +169,11 @@ def draw(p: Poster) -> bytes:
         c.setFillColor(colour)
         c.rect(*box(x, y, w, h), stroke=0, fill=1)
 
-    # QR box (x 124, y 202, 76 x 80 mm): label, 1 mm gap, code with its quiet zone, 1 mm gap, address
-    qx, qy, qw, qh = box(124, 202, 76, 80)
+    # QR box (x 124, y 202, 76 x 82 mm): label, 1 mm gap, code with its quiet zone, 1 mm gap, address
+    qx, qy, qw, qh = box(124, 202, 76, 82)
     gap = 1 * MM
-    label = simpleSplit(p.texts["qr_ceop_label"], LABEL[0], LABEL[1], qw)
-    size = 40 * MM
+    label = simpleSplit(p.texts["ceop_notice"], LABEL[0], LABEL[1], qw)
+    size = 30 * MM  # the layout's qr_size
     module = size / len(p.qr_matrix)
     quiet = QUIET * module
     code_top = qy + qh - len(label) * LABEL[1] * LABEL[2] - gap - quiet
