@@ -888,20 +888,25 @@ def no_space(path) -> OSError:
     return OSError(errno.ENOSPC, "No space left on device", str(path))
 
 
+def full_disk_when_moving(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Make every rename onto a file called ``name`` fail as on a full disk; the rest go through."""
+    real = os.replace
+
+    def replace(src, dst, *a, **kw):
+        if Path(dst).name == name:
+            raise no_space(dst)
+        return real(src, dst, *a, **kw)
+
+    monkeypatch.setattr(os, "replace", replace)
+
+
 def test_a_journal_that_cannot_be_written_stops_the_commit_with_nothing_changed(tmp_path: Path,
                                                                                  monkeypatch: pytest.MonkeyPatch):
     """The journal is the commit point: if it cannot be put in place, no file may move."""
     out = tmp_path / "out"
     ours(out, ["poster-a4.pdf", "old.pdf"])
     before = {p: (out / p).read_bytes() for p in tree(out)}
-    real = os.replace
-
-    def replace(src, dst, *a, **kw):
-        if Path(dst).name == JOURNAL:
-            raise no_space(dst)
-        return real(src, dst, *a, **kw)
-
-    monkeypatch.setattr(os, "replace", replace)
+    full_disk_when_moving(monkeypatch, JOURNAL)
     with pytest.raises(OutputError, match=r"cannot write into .*/out/: the disk is full; .* Nothing in it was changed\."):
         build(out, ["poster-a4.pdf"], Claim(frozenset({(None, E, "en-GB")}), full=True))
     assert {p: (out / p).read_bytes() for p in tree(out)} == before
@@ -914,20 +919,13 @@ def test_a_fault_while_rolling_forward_keeps_the_journal_and_the_next_build_comp
     names must outlive the failed build (it once was removed with it, and recovery refused)."""
     out = tmp_path / "out"
     ours(out, ["poster-a4.pdf", "old.pdf"])
-    real = os.replace
-
-    def replace(src, dst, *a, **kw):
-        if Path(dst).name == "poster-a4.pdf":
-            raise no_space(dst)
-        return real(src, dst, *a, **kw)
-
-    monkeypatch.setattr(os, "replace", replace)
+    full_disk_when_moving(monkeypatch, "poster-a4.pdf")
     with pytest.raises(OutputError, match=r"the disk is full; .* The update is recorded in .*/out/" + re.escape(JOURNAL)):
         build(out, ["poster-a4.pdf"], Claim(frozenset({(None, E, "en-GB")}), full=True))
     assert (out / JOURNAL).exists() and (out / "old.pdf").exists()
     staged = list(out.glob(f"{STAGE_PREFIX}*"))  # kept: it holds what the journal still has to move
     assert len(staged) == 1 and (staged[0] / "poster-a4.pdf").read_bytes() == b"new poster-a4.pdf"
-    monkeypatch.setattr(os, "replace", real)
+    monkeypatch.undo()
     got = recover(out)
     assert not staged[0].exists()
     assert got.interrupted and got.completed >= 2  # the poster, the removal of old.pdf and the manifest
@@ -1038,14 +1036,7 @@ def test_a_stage_kept_for_its_journal_is_not_held(tmp_path: Path, monkeypatch: p
     out = tmp_path / "out"
     ours(out, ["poster-a4.pdf"])
     before = open_fds()
-    real = os.replace
-
-    def replace(src, dst, *a, **kw):
-        if Path(dst).name == "poster-a4.pdf":
-            raise no_space(dst)
-        return real(src, dst, *a, **kw)
-
-    monkeypatch.setattr(os, "replace", replace)
+    full_disk_when_moving(monkeypatch, "poster-a4.pdf")
     with pytest.raises(OutputError):
         build(out, ["poster-a4.pdf"], Claim(frozenset({(None, E, "en-GB")}), full=True))
     assert open_fds() == before
