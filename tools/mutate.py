@@ -186,7 +186,7 @@ def _is_const(node: ast.AST) -> bool:
     return isinstance(node, ast.Tuple) and all(_is_const(e) for e in node.elts)
 
 
-def _forced_returns(fn: ast.FunctionDef) -> list[tuple[str, ast.stmt]]:
+def _forced_returns(fn: ast.FunctionDef) -> list[str]:
     """The forced-return mutants a function's annotation allows (none for generators and dunders)."""
     if fn.name.startswith("__") or any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast.walk(fn)):
         return []
@@ -205,11 +205,7 @@ def _forced_returns(fn: ast.FunctionDef) -> list[tuple[str, ast.stmt]]:
         values = ["set()"]
     elif re.search(r"\|\s*None$", ann) or ann.startswith(("None |", "Optional[")):
         values = ["None"]
-    out = []
-    for v in values:
-        stmt = ast.parse(f"return {v}".rstrip()).body[0]
-        out.append((f"return {v}".rstrip(), stmt))
-    return out
+    return [f"return {v}".rstrip() for v in values]
 
 
 def sites(target: Target) -> list[Site]:
@@ -228,7 +224,7 @@ def sites(target: Target) -> list[Site]:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             qual, in_fn, fn = (*qual, node.name), True, node
             if target.selects(qual, True):
-                for label, _ in _forced_returns(node):
+                for label in _forced_returns(node):
                     add(path, "return", label, qual, node, f"def {node.name}", label)
         elif isinstance(node, ast.ClassDef):
             qual, fn = (*qual, node.name), None
@@ -238,7 +234,7 @@ def sites(target: Target) -> list[Site]:
         if selected:
             mutate_here(node, path, qual, parent_body)
             if isinstance(node, ast.Return) and node.value is not None and fn is not None:
-                for label, _ in _forced_returns(fn):
+                for label in _forced_returns(fn):
                     if label in ("return None", "return []") and ast.unparse(node) != label:
                         add(path, "return", ("here", label), qual, node, _short(node), label)
         for field, value in ast.iter_fields(node):
@@ -285,10 +281,8 @@ def sites(target: Target) -> list[Site]:
             inner.update(id(v) for v in node.values)
             for i, k in enumerate(node.keys):
                 add(path, "drop", i, qual, node, _short(k, 40) + ": ...", "(dropped)")
-        for field in ("test",):
-            test = getattr(node, field, None)
-            if isinstance(node, (ast.If, ast.While, ast.IfExp)) and test is not None and not _negated(test):
-                add(path, "negate", field, qual, node, _short(test), _short(f"not ({ast.unparse(test)})"))
+        if isinstance(node, (ast.If, ast.While, ast.IfExp)) and not _negated(node.test):
+            add(path, "negate", "test", qual, node, _short(node.test), _short(f"not ({ast.unparse(node.test)})"))
         if isinstance(node, ast.comprehension):
             for i, cond in enumerate(node.ifs):
                 if not _negated(cond):
@@ -340,9 +334,7 @@ def apply(tree: ast.Module, site: Site) -> None:
     if op == "compare":
         j, name = arg
         node.ops[j] = getattr(ast, name)()
-    elif op == "boolop":
-        node.op = getattr(ast, arg)()
-    elif op == "arith":
+    elif op in ("boolop", "arith"):
         node.op = getattr(ast, arg)()
     elif op == "bool":
         node.value = arg
@@ -480,20 +472,21 @@ class Runner:
             pid, status = os.waitpid(-1, os.WNOHANG)
             now = time.monotonic()
             if pid:
-                key, target, start, _, log, work = self.running.pop(pid)
-                _killpg(pid)
-                text = log.read_text(errors="replace")
-                shutil.rmtree(work, ignore_errors=True)
-                return key, target, os.waitstatus_to_exitcode(status), now - start, text
-            for pid, (key, target, start, deadline, log, work) in list(self.running.items()):
+                return self._finish(pid, os.waitstatus_to_exitcode(status), now)
+            for pid, (*_, deadline, _log, _work) in list(self.running.items()):
                 if now > deadline:
                     _killpg(pid)
                     os.waitpid(pid, 0)
-                    del self.running[pid]
-                    text = log.read_text(errors="replace")
-                    shutil.rmtree(work, ignore_errors=True)
-                    return key, target, None, now - start, text
+                    return self._finish(pid, None, now)
             time.sleep(0.05)
+
+    def _finish(self, pid: int, status: int | None, now: float) -> tuple[str, Target, int | None, float, str]:
+        """Forget an ended child: kill what it left in its process group, read its log, drop its folder."""
+        key, target, start, _, log, work = self.running.pop(pid)
+        _killpg(pid)
+        text = log.read_text(errors="replace")
+        shutil.rmtree(work, ignore_errors=True)
+        return key, target, status, now - start, text
 
     def stop_all(self) -> None:
         for pid in list(self.running):
@@ -552,6 +545,12 @@ def _forget(ids: set[str]) -> None:
             PROGRESS.unlink()
 
 
+def _summary(t: Target, mutants: int, baseline_s: float) -> dict:
+    """A target's entry in the results, before its outcomes are counted in."""
+    return {"group": t.group, "path": str(t.path.relative_to(ROOT)), "target": t.target,
+            "functions": list(t.functions) if t.functions else None, "mutants": mutants, "baseline_s": baseline_s}
+
+
 def run(targets: list[Target], jobs: int, timeout_factor: float, min_timeout: float,
         only: str | None = None, keep: set[str] | None = None,
         resume: bool = False) -> tuple[dict[str, dict], list[Outcome]]:
@@ -577,9 +576,7 @@ def run(targets: list[Target], jobs: int, timeout_factor: float, min_timeout: fl
         work = []
         for t in targets:
             ms = [m for m in mutants(t) if (not only or only in m.id) and (keep is None or m.id in keep)]
-            summary[t.name] = {"group": t.group, "path": str(t.path.relative_to(ROOT)), "target": t.target,
-                               "functions": list(t.functions) if t.functions else None,
-                               "mutants": len(ms), "baseline_s": round(baseline[t.name], 1)}
+            summary[t.name] = _summary(t, len(ms), round(baseline[t.name], 1))
             work.extend(ms)
         by_id = {m.id: m for m in work}
         earlier = _progress(set(by_id)) if resume else {}
@@ -803,9 +800,7 @@ def main(argv: list[str] | None = None) -> int:
             ids = {m.id for m in mutants(t)}
             got = list(_progress(ids).values())
             if got:
-                summary[t.name] = {"group": t.group, "path": str(t.path.relative_to(ROOT)), "target": t.target,
-                                   "functions": list(t.functions) if t.functions else None,
-                                   "mutants": len(got), "baseline_s": 0.0, "of": len(ids)}
+                summary[t.name] = {**_summary(t, len(got), 0.0), "of": len(ids)}
                 outcomes += got
         data = merge_results(summary, outcomes, partial=True)
         RESULTS.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
